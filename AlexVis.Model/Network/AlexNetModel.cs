@@ -1,0 +1,159 @@
+using AlexVis.Model.Imaging;
+using AlexVis.Model.Inference;
+using AlexVis.Model.Labels;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace AlexVis.Model.Network;
+
+/// <summary>
+/// One torchvision AlexNet in evaluation mode without parameter gradients, on one device. Thread-safe:
+/// forwards hold no state, so several threads may trace at once. Everything it returns is plain arrays.
+/// </summary>
+public sealed class AlexNetModel : IDisposable
+{
+    static readonly object seedGate = new();
+    readonly AlexNet net;
+    readonly Device device;
+
+    AlexNetModel(AlexNet net, Device device, WeightsInfo weights)
+    {
+        this.net = net;
+        this.device = device;
+        Weights = weights;
+    }
+
+    /// <summary>The module itself, for tests and benchmarks inside the solution.</summary>
+    internal AlexNet Network => net;
+
+    /// <summary>Where the weights came from.</summary>
+    public WeightsInfo Weights { get; }
+
+    /// <summary>The device the network runs on, e.g. <c>cpu</c> or <c>cuda:0</c>.</summary>
+    public string DeviceName => device.ToString();
+
+    /// <summary>
+    /// torchvision's default initialisation after <c>manual_seed(0)</c>: the same weights as
+    /// <c>torch.manual_seed(0); torchvision.models.alexnet()</c> in PyTorch.
+    /// </summary>
+    public static AlexNetModel Untrained(string reason, DeviceChoice device = DeviceChoice.Auto, IReadOnlyList<string>? problems = null)
+    {
+        var target = TorchRuntime.Resolve(device);
+        AlexNet net;
+        lock (seedGate) // manual_seed is process-wide
+        {
+            torch.manual_seed(0);
+            net = new AlexNet();
+        }
+        net.Frozen().to(target);
+        return new AlexNetModel(net, target, new WeightsInfo(WeightsKind.Untrained, null, "seed 0", reason, problems ?? []));
+    }
+
+    /// <summary>Loads a state dict (.pth or .safetensors); throws <see cref="WeightsFileException"/> naming the first problem.</summary>
+    public static AlexNetModel FromFile(string path, string origin, DeviceChoice device = DeviceChoice.Auto, IReadOnlyList<string>? problems = null)
+    {
+        var target = TorchRuntime.Resolve(device);
+        AlexNet net;
+        lock (seedGate) // construction draws from the global generator; keep it away from a seeded construction
+            net = new AlexNet().Frozen();
+        try
+        {
+            var expected = net.state_dict().Select(kv => new StateEntry(kv.Key, kv.Value.shape, "float32")).ToList();
+            var loaded = StateDictFile.ReadChecked(path, expected);
+            try
+            {
+                using var _ = torch.no_grad();
+                foreach (var (name, tensor) in net.state_dict())
+                    tensor.copy_(loaded[name]);
+            }
+            finally
+            {
+                foreach (var t in loaded.Values) t.Dispose();
+            }
+            net.to(target);
+            return new AlexNetModel(net, target, new WeightsInfo(WeightsKind.Pretrained, Path.GetFullPath(path), origin, null, problems ?? []));
+        }
+        catch
+        {
+            net.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Key and shape of every state-dict entry, in torchvision's order.</summary>
+    public IReadOnlyList<(string Key, long[] Shape)> StateShapes() =>
+        net.state_dict().Select(kv => (kv.Key, kv.Value.shape)).ToList();
+
+    /// <summary>Runs one image and captures every layer.</summary>
+    public Trace Trace(ModelInput input, int topK = 5) => Trace([input], topK)[0];
+
+    /// <summary>Runs a batch of images in one forward and captures every layer of each.</summary>
+    public IReadOnlyList<Trace> Trace(IReadOnlyList<ModelInput> inputs, int topK = 5)
+    {
+        if (inputs.Count == 0) return [];
+        int n = inputs.Count;
+        const int inputCount = ModelInput.Length;
+        var layers = AlexNetLayers.All;
+        var captured = new float[n][][];
+        for (int b = 0; b < n; b++) captured[b] = new float[layers.Count][];
+        var logits = new float[n][];
+        var probabilities = new float[n][];
+
+        // Every tensor made here is disposed with the scope; nothing awaits inside it.
+        using (var scope = torch.NewDisposeScope())
+        using (torch.no_grad())
+        {
+            var batch = new float[n * inputCount];
+            for (int b = 0; b < n; b++)
+                inputs[b].Tensor.CopyTo(batch, b * inputCount);
+            var x = torch.tensor(batch, [n, 3, AlexNetLayers.InputSize, AlexNetLayers.InputSize]).to(device);
+            var output = net.ForwardLayers(x, (i, t) =>
+            {
+                var host = t.cpu().contiguous();
+                int per = layers[i].Count;
+                var all = new float[n * per];
+                host.data<float>().CopyTo(all);
+                for (int b = 0; b < n; b++)
+                    captured[b][i] = n == 1 ? all : all.AsSpan(b * per, per).ToArray();
+            });
+            var probs = torch.softmax(output, 1).cpu();
+            var allProbs = new float[n * AlexNetLayers.ClassCount];
+            probs.data<float>().CopyTo(allProbs);
+            for (int b = 0; b < n; b++)
+            {
+                logits[b] = captured[b][^1];
+                probabilities[b] = allProbs.AsSpan(b * AlexNetLayers.ClassCount, AlexNetLayers.ClassCount).ToArray();
+            }
+        }
+
+        var traces = new Trace[n];
+        for (int b = 0; b < n; b++)
+        {
+            var maps = layers.Select((l, i) => new FeatureMaps(l, captured[b][i])).ToArray();
+            traces[b] = new Trace(maps, logits[b], probabilities[b], Prediction.TopK(probabilities[b], logits[b], topK), inputs[b].Crop, Weights);
+        }
+        return traces;
+    }
+
+    /// <summary>The kernels and biases of a convolution layer.</summary>
+    public ConvKernels Kernels(string layerName)
+    {
+        var layer = AlexNetLayers.Get(layerName);
+        var conv = net.Convolution(layer);
+        using var scope = torch.NewDisposeScope();
+        var w = conv.weight!.detach().cpu().contiguous();
+        var b = conv.bias!.detach().cpu().contiguous();
+        var shape = w.shape.Select(d => (int)d).ToArray();
+        var weights = new float[w.numel()];
+        var bias = new float[b.numel()];
+        w.data<float>().CopyTo(weights);
+        b.data<float>().CopyTo(bias);
+        return new ConvKernels(layer, shape[0], shape[1], shape[2], shape[3], weights, bias);
+    }
+
+    /// <summary>Releases the native tensors.</summary>
+    public void Dispose() => net.Dispose();
+
+    /// <summary>Class name for an ImageNet index.</summary>
+    public static string ClassName(int index) => ImageNetClasses.Names[index];
+}

@@ -1,0 +1,112 @@
+namespace AlexVis.Model.Network;
+
+/// <summary>What kind of operation a layer performs.</summary>
+public enum LayerKind
+{
+    /// <summary>2-D convolution with learned kernels.</summary>
+    Convolution,
+    /// <summary>Rectified linear unit, max(0, x).</summary>
+    ReLU,
+    /// <summary>3×3 max pooling with stride 2.</summary>
+    MaxPool,
+    /// <summary>Adaptive average pooling to 6×6.</summary>
+    AdaptiveAvgPool,
+    /// <summary>Dropout; the identity in evaluation mode.</summary>
+    Dropout,
+    /// <summary>Fully connected layer.</summary>
+    Linear,
+}
+
+/// <summary>One named layer of torchvision's AlexNet and the shape of its output for a 224×224 input.</summary>
+/// <param name="Index">Position in forward order (0 = features.0).</param>
+/// <param name="Name">torchvision's module name, e.g. <c>features.0</c>.</param>
+/// <param name="Alias">The name teachers use, e.g. <c>conv1</c>.</param>
+/// <param name="Kind">The operation.</param>
+/// <param name="Shape">Output shape without the batch dimension: C×H×W, or N for fully connected layers.</param>
+/// <param name="Note">One sentence on what the layer tends to respond to.</param>
+public sealed record LayerInfo(int Index, string Name, string Alias, LayerKind Kind, int[] Shape, string Note)
+{
+    /// <summary>True for layers whose output is a stack of 2-D maps.</summary>
+    public bool IsSpatial => Shape.Length == 3;
+
+    /// <summary>Number of channels (spatial layers) or units (fully connected layers).</summary>
+    public int Channels => Shape[0];
+
+    /// <summary>Map height; 1 for fully connected layers.</summary>
+    public int Height => IsSpatial ? Shape[1] : 1;
+
+    /// <summary>Map width; 1 for fully connected layers.</summary>
+    public int Width => IsSpatial ? Shape[2] : 1;
+
+    /// <summary>Total number of values in the output.</summary>
+    public int Count => Channels * Height * Width;
+
+    /// <summary>The shape written as 64×55×55.</summary>
+    public string ShapeText => string.Join('×', Shape);
+
+    /// <summary>Slider label: <c>features.0 · conv1 · 64×55×55</c>.</summary>
+    public string Label => $"{Name} · {Alias} · {ShapeText}";
+
+    /// <summary>Compares by index: two records for the same layer are equal even though arrays are references.</summary>
+    public bool Equals(LayerInfo? other) => other is not null && other.Index == Index && other.Name == Name;
+
+    /// <inheritdoc />
+    public override int GetHashCode() => Index;
+}
+
+/// <summary>The layers of torchvision's AlexNet in forward order, with their state-dict names.</summary>
+public static class AlexNetLayers
+{
+    /// <summary>Input side length the network is trained for.</summary>
+    public const int InputSize = 224;
+
+    /// <summary>Number of ImageNet classes.</summary>
+    public const int ClassCount = 1000;
+
+    /// <summary>Every layer, features.0 … classifier.6.</summary>
+    public static IReadOnlyList<LayerInfo> All { get; } = Build();
+
+    /// <summary>Layers worth a slider stop: every layer except the dropouts, which are the identity at inference.</summary>
+    public static IReadOnlyList<LayerInfo> Visible { get; } = All.Where(l => l.Kind != LayerKind.Dropout).ToArray();
+
+    /// <summary>The convolution layers, in order.</summary>
+    public static IReadOnlyList<LayerInfo> Convolutions { get; } = All.Where(l => l.Kind == LayerKind.Convolution).ToArray();
+
+    /// <summary>Finds a layer by torchvision name (<c>features.0</c>) or alias (<c>conv1</c>); null when unknown.</summary>
+    public static LayerInfo? Find(string nameOrAlias) =>
+        All.FirstOrDefault(l => string.Equals(l.Name, nameOrAlias, StringComparison.OrdinalIgnoreCase)
+                             || string.Equals(l.Alias, nameOrAlias, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Finds a layer or throws an <see cref="ArgumentException"/> listing the valid names.</summary>
+    public static LayerInfo Get(string nameOrAlias) => Find(nameOrAlias)
+        ?? throw new ArgumentException($"AlexNet has no layer '{nameOrAlias}'. Layers: {string.Join(", ", All.Select(l => $"{l.Name} ({l.Alias})"))}.");
+
+    static LayerInfo[] Build()
+    {
+        var rows = new (string Name, string Alias, LayerKind Kind, int[] Shape, string Note)[]
+        {
+            ("features.0", "conv1", LayerKind.Convolution, [64, 55, 55], "64 filters of 11×11×3 at stride 4: oriented edges, colour blobs and opponent-colour patterns, like the first stages of the visual cortex."),
+            ("features.1", "relu1", LayerKind.ReLU, [64, 55, 55], "Keeps only positive responses: each map now marks where its edge or colour is present."),
+            ("features.2", "pool1", LayerKind.MaxPool, [64, 27, 27], "Max over 3×3 windows at stride 2: half the resolution, a little tolerance to small shifts."),
+            ("features.3", "conv2", LayerKind.Convolution, [192, 27, 27], "5×5 filters over conv1's maps: corners, junctions, simple textures and colour combinations."),
+            ("features.4", "relu2", LayerKind.ReLU, [192, 27, 27], "Positive texture and corner responses."),
+            ("features.5", "pool2", LayerKind.MaxPool, [192, 13, 13], "Down to 13×13: each cell now sees about a fifth of the image."),
+            ("features.6", "conv3", LayerKind.Convolution, [384, 13, 13], "Combinations of textures: grids, stripes, repeated patterns, parts of shapes."),
+            ("features.7", "relu3", LayerKind.ReLU, [384, 13, 13], "Positive pattern responses."),
+            ("features.8", "conv4", LayerKind.Convolution, [256, 13, 13], "More specific parts: eyes, wheels, fur, text-like shapes (in a trained network)."),
+            ("features.9", "relu4", LayerKind.ReLU, [256, 13, 13], "Positive part responses."),
+            ("features.10", "conv5", LayerKind.Convolution, [256, 13, 13], "Abstract object parts and whole-object detectors; few maps fire strongly for any one image."),
+            ("features.11", "relu5", LayerKind.ReLU, [256, 13, 13], "Positive object-part responses; Grad-CAM and deconvnet projections usually start here."),
+            ("features.12", "pool5", LayerKind.MaxPool, [256, 6, 6], "6×6 maps: where in the image each part detector found its part."),
+            ("avgpool", "avgpool", LayerKind.AdaptiveAvgPool, [256, 6, 6], "Adaptive average pooling to 6×6; the identity for a 224×224 input."),
+            ("classifier.0", "drop6", LayerKind.Dropout, [9216], "Dropout: active only in training; here it passes the 9216 flattened values through."),
+            ("classifier.1", "fc6", LayerKind.Linear, [4096], "First fully connected layer: every unit sees the whole image; no spatial map any more."),
+            ("classifier.2", "relu6", LayerKind.ReLU, [4096], "Positive fc6 responses: a 4096-number description of the image."),
+            ("classifier.3", "drop7", LayerKind.Dropout, [4096], "Dropout: the identity at inference."),
+            ("classifier.4", "fc7", LayerKind.Linear, [4096], "Second fully connected layer; its output is the classic 'AlexNet feature' used for retrieval."),
+            ("classifier.5", "relu7", LayerKind.ReLU, [4096], "Positive fc7 responses."),
+            ("classifier.6", "fc8", LayerKind.Linear, [1000], "One score (logit) per ImageNet class; softmax turns them into the predictions."),
+        };
+        return rows.Select((r, i) => new LayerInfo(i, r.Name, r.Alias, r.Kind, r.Shape, r.Note)).ToArray();
+    }
+}

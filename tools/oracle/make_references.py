@@ -1,0 +1,297 @@
+#!/usr/bin/python3
+"""PyTorch reference outputs for AlexVis's fidelity tests.
+
+Run with Debian's interpreter and packages (python3-torch 1.13, python3-torchvision 0.14, libopenblas0):
+
+    /usr/bin/python3 tools/oracle/make_references.py            # (re)write AlexVis.Model.Tests/TestData/oracle
+    /usr/bin/python3 tools/oracle/make_references.py --check    # recompute from scratch, fail on any drift
+
+What it writes, for each bundled sample and for each derived image it makes itself (grey, palette, alpha,
+16-bit, CMYK, small, JPEG):
+  images/<name>.<ext>   the derived input images (bundled samples are read from samples/)
+  <name>/crop.png       torchvision's Resize(256) + CenterCrop(224) of the RGB image, as 8-bit RGB;
+                        ToTensor + Normalize of this PNG is bit-identical to torchvision's input tensor
+                        (asserted below), so the tests get PyTorch's exact input from it
+  <name>/meta.json      top-5, offsets into values.bin, and (bundled samples only) layer shapes
+  <name>/values.bin     little-endian: logits; for bundled samples also per-layer sampled values (float32) and
+                        per-channel sums (float64). Derived images test decoding, so logits suffice there.
+  conv1-chelsea.f32     the full features.0 output for the chelsea sample
+  subset.pth            a few entries of the seed-0 state_dict, written by torch.save, for the loader tests
+  imagenet_classes.txt  torchvision's own category list (copied into AlexVis.Model/Labels by hand when it changes)
+
+The model is torchvision.models.alexnet() after torch.manual_seed(0): no pretrained weights are needed.
+ReLU is switched to not in-place so that every layer's output can be captured.
+"""
+import argparse
+import filecmp
+import io
+import json
+import os
+import shutil
+import struct
+import sys
+import tempfile
+import zlib
+
+import numpy as np
+import torch
+import torchvision
+from PIL import Image
+from torchvision import transforms
+from torchvision.models import _meta
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+SAMPLES = os.path.join(REPO, "samples")
+DEFAULT_OUT = os.path.join(REPO, "AlexVis.Model.Tests", "TestData", "oracle")
+SAMPLES_PER_LAYER = 1024
+FULL_LAYER_LIMIT = 4096
+MEAN = [0.485, 0.456, 0.406]
+STD = [0.229, 0.224, 0.225]
+
+
+def write_png16_rgb(path, rgb8):
+    """A 16-bit RGB PNG (PIL cannot write one): each 8-bit value v becomes v * 257."""
+    h, w, _ = rgb8.shape
+    data = (rgb8.astype(">u2") * 257).astype(">u2")
+    raw = b"".join(b"\x00" + data[y].tobytes() for y in range(h))
+
+    def chunk(kind, payload):
+        return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
+
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 16, 2, 0, 0, 0))
+    png += chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b"")
+    with open(path, "wb") as f:
+        f.write(png)
+
+
+def make_derived_images(folder):
+    """Images in every mode the loader must handle, made from the bundled samples.
+
+    Returns (name, path, reference RGB image) triples. For the 16-bit images the reference is the 8-bit image
+    they were made from: AlexVis scales 16-bit data to 8 bits, whereas PIL's convert('RGB') clips 16-bit grey
+    to 255 and washes it out.
+    """
+    os.makedirs(folder, exist_ok=True)
+    chelsea = Image.open(os.path.join(SAMPLES, "chelsea.png")).convert("RGB")
+    coffee = Image.open(os.path.join(SAMPLES, "coffee.png")).convert("RGB")
+    astronaut = Image.open(os.path.join(SAMPLES, "astronaut.png")).convert("RGB")
+    small_chelsea = chelsea.resize((300, 200), Image.BILINEAR)
+    out = []
+
+    def save(img, name, **kw):
+        path = os.path.join(folder, name)
+        img.save(path, **kw)
+        return path
+
+    grey = small_chelsea.convert("L")
+    out.append(("grey", save(grey, "grey.png"), None))
+
+    palette = coffee.resize((300, 200), Image.BILINEAR).quantize(colors=64, method=Image.MEDIANCUT, dither=Image.NONE)
+    out.append(("palette", save(palette, "palette.png"), None))
+
+    rgba = astronaut.resize((256, 256), Image.BILINEAR).convert("RGBA")
+    alpha = np.tile(np.linspace(0, 255, 256, dtype=np.uint8), (256, 1))
+    rgba.putalpha(Image.fromarray(alpha, "L"))
+    out.append(("alpha", save(rgba, "alpha.png"), None))
+
+    grey16 = Image.fromarray(np.asarray(grey, dtype=np.uint16) * 257, "I;16")
+    out.append(("grey16", save(grey16, "grey16.png"), grey.convert("RGB")))
+
+    rgb16_path = os.path.join(folder, "rgb16.png")
+    write_png16_rgb(rgb16_path, np.asarray(small_chelsea))
+    out.append(("rgb16", rgb16_path, small_chelsea))
+
+    cmyk = small_chelsea.convert("CMYK")
+    out.append(("cmyk", save(cmyk, "cmyk.jpg", quality=95), None))
+
+    small = chelsea.resize((150, 100), Image.BILINEAR)
+    out.append(("small", save(small, "small.png"), None))
+
+    # JPEG variants at odd sizes, so partial blocks and MCUs at the edges are exercised.
+    odd = coffee.resize((301, 203), Image.BILINEAR)
+    out.append(("jpeg420", save(odd, "jpeg420.jpg", quality=90, subsampling="4:2:0"), None))
+    out.append(("jpeg422", save(odd, "jpeg422.jpg", quality=85, subsampling="4:2:2"), None))
+    out.append(("jpeg444", save(odd, "jpeg444.jpg", quality=95, subsampling="4:4:4"), None))
+    out.append(("progressive", save(odd, "progressive.jpg", quality=80, progressive=True, restart_marker_blocks=7), None))
+    out.append(("restart", save(odd, "restart.jpg", quality=75, restart_marker_rows=1), None))
+    out.append(("greyjpeg", save(odd.convert("L"), "greyjpeg.jpg", quality=90), None))
+    return out
+
+
+def model_seed0():
+    torch.manual_seed(0)
+    model = torchvision.models.alexnet()
+    for module in model.modules():
+        if isinstance(module, torch.nn.ReLU):
+            module.inplace = False
+    model.eval()
+    return model
+
+
+def layer_names(model):
+    names = [f"features.{i}" for i in range(len(model.features))]
+    names.append("avgpool")
+    names += [f"classifier.{i}" for i in range(len(model.classifier))]
+    return names
+
+
+def trace(model, x):
+    outputs = {}
+    hooks = []
+    for name, module in model.named_modules():
+        if name.startswith("features.") or name.startswith("classifier.") or name == "avgpool":
+            hooks.append(module.register_forward_hook(
+                lambda m, i, o, name=name: outputs.__setitem__(name, o.detach().clone())))
+    with torch.no_grad():
+        logits = model(x)
+    for h in hooks:
+        h.remove()
+    return outputs, logits[0]
+
+
+def normalise_crop(crop):
+    """ToTensor + Normalize of an 8-bit RGB crop, as torchvision does it."""
+    return transforms.Normalize(MEAN, STD)(transforms.ToTensor()(crop))
+
+
+def references_for(model, name, path, reference_rgb, out, full_conv1, layers):
+    img = Image.open(path)
+    mode = img.mode
+    rgb = reference_rgb if reference_rgb is not None else img.convert("RGB")
+    crop = transforms.CenterCrop(224)(transforms.Resize(256)(rgb))
+    x = normalise_crop(crop)
+
+    full = transforms.Compose([transforms.Resize(256), transforms.CenterCrop(224), transforms.ToTensor(),
+                               transforms.Normalize(MEAN, STD)])(rgb)
+    assert torch.equal(full, x), "crop.png must reproduce torchvision's input tensor exactly"
+
+    folder = os.path.join(out, name)
+    os.makedirs(folder, exist_ok=True)
+    crop.save(os.path.join(folder, "crop.png"))
+    again = normalise_crop(Image.open(os.path.join(folder, "crop.png")).convert("RGB"))
+    assert torch.equal(again, x), "crop.png round trip changed the tensor"
+
+    outputs, logits = trace(model, x.unsqueeze(0))
+    probs = torch.softmax(logits, dim=0)
+    top = torch.topk(probs, 5)
+    categories = _meta._IMAGENET_CATEGORIES
+
+    blob = io.BytesIO()
+
+    def put(array):
+        offset = blob.tell()
+        blob.write(np.ascontiguousarray(array).astype("<" + array.dtype.str[1:]).tobytes())
+        return offset
+
+    meta = {
+        "file": os.path.relpath(path, REPO if path.startswith(SAMPLES) else out),
+        "mode": mode,
+        "size": list(img.size),
+        "torch": torch.__version__,
+        "torchvision": torchvision.__version__,
+        "top5": [{"index": int(i), "label": categories[int(i)], "probability": float(p)}
+                 for p, i in zip(top.values, top.indices)],
+        "logits": {"offset": put(logits.numpy().astype(np.float32)), "count": 1000},
+        "layers": [],
+    }
+    for layer in (layer_names(model) if layers else []):
+        value = outputs[layer][0]
+        flat = value.reshape(-1).numpy().astype(np.float32)
+        entry = {"name": layer, "shape": list(value.shape), "max_abs": float(np.abs(flat).max())}
+        if flat.size <= FULL_LAYER_LIMIT:
+            entry["full"] = {"offset": put(flat), "count": int(flat.size)}
+        else:
+            count = SAMPLES_PER_LAYER
+            idx = (np.arange(count, dtype=np.int64) * flat.size) // count
+            entry["samples"] = {"offset": put(flat[idx]), "count": count,
+                                "rule": "index_k = k * numel // count"}
+        if value.dim() == 3:
+            per_channel = value.reshape(value.shape[0], -1).double()
+            entry["channel_sum"] = {"offset": put(per_channel.sum(1).numpy()), "count": int(value.shape[0])}
+            entry["channel_abs_sum"] = {"offset": put(per_channel.abs().sum(1).numpy()),
+                                        "count": int(value.shape[0])}
+        meta["layers"].append(entry)
+
+    with open(os.path.join(folder, "values.bin"), "wb") as f:
+        f.write(blob.getvalue())
+    with open(os.path.join(folder, "meta.json"), "w") as f:
+        json.dump(meta, f, indent=1)
+        f.write("\n")
+    if full_conv1:
+        with open(os.path.join(out, f"conv1-{name}.f32"), "wb") as f:
+            f.write(outputs["features.0"][0].numpy().astype("<f4").tobytes())
+    return meta
+
+
+def generate(out):
+    torch.set_num_threads(1)
+    os.makedirs(out, exist_ok=True)
+    model = model_seed0()
+
+    images = [(os.path.splitext(f)[0], os.path.join(SAMPLES, f), None)
+              for f in sorted(os.listdir(SAMPLES)) if f.lower().endswith((".png", ".jpg", ".jpeg"))]
+    images += make_derived_images(os.path.join(out, "images"))
+    index = []
+    for name, path, reference_rgb in images:
+        bundled = path.startswith(SAMPLES)
+        meta = references_for(model, name, path, reference_rgb, out, full_conv1=(name == "chelsea"), layers=bundled)
+        index.append({"name": name, "file": meta["file"], "mode": meta["mode"], "top5": [t["index"] for t in meta["top5"]]})
+        print(f"{name:10s} {meta['mode']:5s} {meta['size']} top5={[t['label'] for t in meta['top5']]}")
+
+    subset = {k: v.clone() for k, v in model.state_dict().items()
+              if k in ("features.0.weight", "features.0.bias", "classifier.6.bias")}
+    torch.save(subset, os.path.join(out, "subset.pth"))
+
+    with open(os.path.join(out, "imagenet_classes.txt"), "w") as f:
+        f.write("\n".join(_meta._IMAGENET_CATEGORIES) + "\n")
+    with open(os.path.join(out, "index.json"), "w") as f:
+        json.dump({"images": index}, f, indent=1)
+        f.write("\n")
+
+
+def compare_trees(expected, actual):
+    """Every file must match byte for byte: same inputs, same library versions, same numbers."""
+    problems = []
+    for root, _, files in os.walk(actual):
+        for f in files:
+            rel = os.path.relpath(os.path.join(root, f), actual)
+            committed = os.path.join(expected, rel)
+            if not os.path.exists(committed):
+                problems.append(f"missing from the committed references: {rel}")
+            elif rel.endswith(".pth"):
+                # torch.save embeds a random record prefix; compare the tensors instead.
+                a, b = torch.load(committed), torch.load(os.path.join(root, f))
+                if a.keys() != b.keys() or any(not torch.equal(a[k], b[k]) for k in a):
+                    problems.append(f"differs: {rel}")
+            elif not filecmp.cmp(committed, os.path.join(root, f), shallow=False):
+                problems.append(f"differs: {rel}")
+    for root, _, files in os.walk(expected):
+        for f in files:
+            rel = os.path.relpath(os.path.join(root, f), expected)
+            if not os.path.exists(os.path.join(actual, rel)):
+                problems.append(f"committed but no longer produced: {rel}")
+    return problems
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", default=DEFAULT_OUT)
+    parser.add_argument("--check", action="store_true", help="recompute into a temporary folder and compare")
+    args = parser.parse_args()
+    if not args.check:
+        generate(args.out)
+        return 0
+    scratch = tempfile.mkdtemp(prefix="alexvis-oracle-")
+    try:
+        generate(scratch)
+        problems = compare_trees(args.out, scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    for p in problems:
+        print("oracle drift:", p, file=sys.stderr)
+    print("oracle references: " + ("DRIFTED" if problems else "unchanged"))
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
