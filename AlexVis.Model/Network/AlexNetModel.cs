@@ -1,5 +1,6 @@
 using AlexVis.Model.Imaging;
 using AlexVis.Model.Inference;
+using System.Runtime.InteropServices;
 using AlexVis.Model.Labels;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -109,16 +110,14 @@ public sealed class AlexNetModel : IDisposable
             var x = torch.tensor(batch, [n, 3, AlexNetLayers.InputSize, AlexNetLayers.InputSize]).to(device);
             var output = net.ForwardLayers(x, (i, t) =>
             {
-                var host = t.cpu().contiguous();
                 int per = layers[i].Count;
                 var all = new float[n * per];
-                host.data<float>().CopyTo(all);
+                CopyOut(t, all);
                 for (int b = 0; b < n; b++)
                     captured[b][i] = n == 1 ? all : all.AsSpan(b * per, per).ToArray();
             });
-            var probs = torch.softmax(output, 1).cpu();
             var allProbs = new float[n * AlexNetLayers.ClassCount];
-            probs.data<float>().CopyTo(allProbs);
+            CopyOut(torch.softmax(output, 1), allProbs);
             for (int b = 0; b < n; b++)
             {
                 logits[b] = captured[b][^1];
@@ -141,14 +140,24 @@ public sealed class AlexNetModel : IDisposable
         var layer = AlexNetLayers.Get(layerName);
         var conv = net.Convolution(layer);
         using var scope = torch.NewDisposeScope();
-        var w = conv.weight!.detach().cpu().contiguous();
-        var b = conv.bias!.detach().cpu().contiguous();
+        var w = conv.weight!.detach();
+        var b = conv.bias!.detach();
         var shape = w.shape.Select(d => (int)d).ToArray();
         var weights = new float[w.numel()];
         var bias = new float[b.numel()];
-        w.data<float>().CopyTo(weights);
-        b.data<float>().CopyTo(bias);
+        CopyOut(w, weights);
+        CopyOut(b, bias);
         return new ConvKernels(layer, shape[0], shape[1], shape[2], shape[3], weights, bias);
+    }
+
+    /// <summary>
+    /// Copies a float tensor into <paramref name="destination"/> as one block: TensorAccessor.CopyTo goes element by
+    /// element and made capturing every layer cost as much as the forward itself.
+    /// </summary>
+    static void CopyOut(Tensor t, float[] destination)
+    {
+        var host = t.device_type == DeviceType.CPU && t.is_contiguous() ? t : t.cpu().contiguous();
+        MemoryMarshal.Cast<byte, float>(host.bytes).CopyTo(destination);
     }
 
     /// <summary>Releases the native tensors.</summary>

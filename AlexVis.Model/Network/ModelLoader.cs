@@ -120,7 +120,8 @@ public static class ModelLoader
     static string Reason(string summary, List<string> problems, WeightsOptions options)
     {
         var last = problems.Count > 0 ? " Last problem: " + problems[^1] : "";
-        return $"{summary}. Put {options.FileName} into {options.TorchHubCheckpoints()} or set AlexVis:Model:Path.{last}";
+        return $"{summary}. Put {options.FileName} into {options.TorchHubCheckpoints()}, or give its path " +
+               $"(AlexVis:Model:Path in appsettings.json, --weights on the command line).{last}";
     }
 
     static string DownloadLine(string file, DownloadProgress p) => p.Fraction is { } f

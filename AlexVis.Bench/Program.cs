@@ -1,0 +1,15 @@
+using AlexVis.Bench;
+
+// Benchmarks print numbers, each as name=value, with ratios against a baseline measured in the same run.
+var mode = args.Length > 0 ? args[0] : "model";
+return mode switch
+{
+    "model" => ModelBench.Run(args.Length > 0 ? args[1..] : []),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: dotnet run -c Release --project AlexVis.Bench [-- model [--threads N]]");
+    return 2;
+}

@@ -1,0 +1,47 @@
+using AlexVis.Model.Inference;
+using AlexVis.Model.Network;
+using AlexVis.Model.Visualization;
+
+namespace AlexVis.Model.Tests.Visualization;
+
+public class KernelFiguresTests
+{
+    static readonly LayerInfo conv = new(0, "features.0", "conv1", LayerKind.Convolution, [2, 2, 1], "");
+
+    [Fact]
+    public void Colour_filters_are_min_max_normalised_per_filter()
+    {
+        // Two 2×1 filters over RGB, side by side. Filter 0 spans [-1, 1]: R rows (-1, 1) → (0, 255), G = 0 → 128,
+        // B rows (1, -1) → (255, 0). Filter 1 is constant: drawn mid-grey.
+        float[] w = [-1, 1, 0, 0, 1, -1, 5, 5, 5, 5, 5, 5];
+        var k = new ConvKernels(conv, 2, 3, 2, 1, w, [0, 0]);
+        var (img, layout) = KernelFigures.ColourFilters(k, background: (9, 9, 9));
+        Assert.Equal((2, 1), (layout.Columns, layout.Rows));
+        Assert.Equal((3, 2), (img.Width, img.Height));
+        Assert.Equal((0, 128, 255), img[0, 0]);
+        Assert.Equal((255, 128, 0), img[0, 1]);
+        Assert.Equal((9, 9, 9), img[1, 0]);
+        Assert.Equal((128, 128, 128), img[2, 1]);
+    }
+
+    [Fact]
+    public void Colour_filters_need_three_input_channels() =>
+        Assert.Throws<ArgumentException>(() => KernelFigures.ColourFilters(new ConvKernels(conv, 1, 2, 1, 1, [1, 2], [0])));
+
+    [Fact]
+    public void Slice_pages_lay_out_each_filters_channels_and_hit_test_back()
+    {
+        // 3 filters, 4 input channels of 1×1: each filter is a 2×2 block of slices; filter f channel c has weight 10f + c.
+        var w = Enumerable.Range(0, 3).SelectMany(f => Enumerable.Range(0, 4).Select(c => 10f * f + c)).ToArray();
+        var k = new ConvKernels(conv, 3, 4, 1, 1, w, [0, 0, 0]);
+        var page = KernelFigures.Slices(k, first: 1, count: 5);
+        Assert.Equal(1, page.FirstFilter);
+        Assert.Equal(2, page.Filters.Channels); // only filters 1 and 2 remain
+        Assert.Equal((2, 2), (page.Slices.Columns, page.Slices.Rows));
+        var (ox, oy) = page.Filters.Origin(1);
+        Assert.Equal((2, 3, 0, 0), page.Hit(ox + 2, oy + 2)); // filter 2, channel 3 (bottom-right slice)
+        Assert.Equal(254, page.Levels[(oy + 2) * page.Filters.Width + ox + 2]); // its largest weight
+        Assert.Equal(0, page.Levels[oy * page.Filters.Width + ox]);             // channel 0, its smallest
+        Assert.Null(page.Hit(ox + 1, oy)); // the gap between slices
+    }
+}

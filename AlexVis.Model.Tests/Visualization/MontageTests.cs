@@ -1,0 +1,100 @@
+using AlexVis.Model.Inference;
+using AlexVis.Model.Network;
+using AlexVis.Model.Visualization;
+
+namespace AlexVis.Model.Tests.Visualization;
+
+public class MontageTests
+{
+    [Fact]
+    public void Conv1_tiles_into_an_eight_by_eight_grid()
+    {
+        var layout = MontageLayout.For(64, 55, 55);
+        Assert.Equal((8, 8), (layout.Columns, layout.Rows));
+        Assert.Equal((447, 447), (layout.Width, layout.Height));
+        Assert.Equal((56 * 3, 56 * 2), layout.Origin(19)); // channel 19: tile row 2, column 3
+    }
+
+    [Theory]
+    [InlineData(0, 0, 0, 0, 0)]
+    [InlineData(54, 54, 0, 54, 54)]
+    [InlineData(56, 0, 1, 0, 0)]
+    [InlineData(56 * 3 + 7, 56 * 2 + 9, 19, 9, 7)]
+    public void Hit_turns_a_cell_back_into_channel_row_and_column(int x, int y, int channel, int row, int column) =>
+        Assert.Equal((channel, row, column), MontageLayout.For(64, 55, 55).Hit(x, y));
+
+    [Theory]
+    [InlineData(55, 0)]     // the gap column after tile 0
+    [InlineData(0, 55)]     // the gap row
+    [InlineData(447, 0)]    // outside
+    public void Gaps_and_outside_hit_nothing(int x, int y) => Assert.Null(MontageLayout.For(64, 55, 55).Hit(x, y));
+
+    [Fact]
+    public void A_grid_with_an_incomplete_last_row_hits_nothing_past_the_last_tile()
+    {
+        var layout = MontageLayout.For(5, 2, 2); // 3 columns × 2 rows for 5 tiles
+        Assert.Equal((3, 2), (layout.Columns, layout.Rows));
+        Assert.Equal((4, 0, 0), layout.Hit(3, 3));
+        Assert.Null(layout.Hit(6, 3)); // where a sixth tile would be
+    }
+
+    // Two channels of 2 rows × 1 column sit side by side (3 × 2 cells is closer to square than 1 × 5).
+    // Cell order in the levels: row 0 = [ch0 r0, gap, ch1 r0], row 1 = [ch0 r1, gap, ch1 r1].
+    static FeatureMaps Maps(params float[] values) =>
+        new(new LayerInfo(0, "t", "t", LayerKind.Convolution, [2, 2, 1], ""), values);
+
+    [Fact]
+    public void Per_channel_scaling_stretches_each_tile_to_the_full_range()
+    {
+        // Channel 0: [0, 2] → levels 0, 254; channel 1: [10, 15] → 0, 254. Gap column between them.
+        var m = Montage.Quantise(Maps(0, 2, 10, 15), ScaleMode.PerChannel);
+        Assert.Equal(new byte[] { 0, 255, 0, 254, 255, 254 }, m.Levels);
+        Assert.Equal(new[] { 0f, 10f }, m.Low);
+        Assert.Equal(new[] { 2f, 15f }, m.High);
+    }
+
+    [Fact]
+    public void Per_layer_scaling_shares_one_range()
+    {
+        // Range [0, 15]: 2 → round(2/15·254) = 34, 10 → 169.
+        var m = Montage.Quantise(Maps(0, 2, 10, 15), ScaleMode.PerLayer);
+        Assert.Equal(new byte[] { 0, 255, 169, 34, 255, 254 }, m.Levels);
+    }
+
+    [Fact]
+    public void Global_scaling_uses_the_given_range_and_clamps()
+    {
+        var m = Montage.Quantise(Maps(-5, 2, 10, 15), ScaleMode.Global, (0f, 10f));
+        Assert.Equal(new byte[] { 0, 255, 254, 51, 255, 254 }, m.Levels);
+        Assert.Throws<ArgumentException>(() => Montage.Quantise(Maps(0, 0, 0, 0), ScaleMode.Global));
+    }
+
+    [Fact]
+    public void A_dead_channel_is_drawn_at_the_bottom_of_the_scale()
+    {
+        var m = Montage.Quantise(Maps(0, 0, 1, 3), ScaleMode.PerChannel);
+        Assert.Equal(new byte[] { 0, 255, 0, 0, 255, 254 }, m.Levels);
+    }
+
+    [Fact]
+    public void Fully_connected_layers_become_one_near_square_tile()
+    {
+        var fc = new FeatureMaps(AlexNetLayers.Get("fc8"), Enumerable.Range(0, 1000).Select(i => (float)i).ToArray());
+        var m = Montage.Quantise(fc, ScaleMode.PerChannel);
+        Assert.Equal((32, 32), (m.Layout.Width, m.Layout.Height)); // 1000 units in 32 × 32, 24 cells of padding
+        Assert.Equal(254, m.Levels[999]);
+        Assert.Equal(0, m.Levels[1000]);
+    }
+
+    [Fact]
+    public void Colourise_draws_levels_through_the_colormap_and_gaps_in_the_background()
+    {
+        var m = Montage.Quantise(Maps(0, 2, 10, 15), ScaleMode.PerChannel);
+        var img = Montage.Colourise(m, Colormap.Viridis, scale: 2, background: (1, 2, 3));
+        Assert.Equal((6, 4), (img.Width, img.Height));
+        Assert.Equal((68, 1, 84), img[1, 1]);      // channel 0, row 0: viridis at 0
+        Assert.Equal((253, 231, 37), img[5, 3]);   // channel 1, row 1: viridis at 255
+        Assert.Equal((1, 2, 3), img[2, 0]);        // gap
+        Assert.Equal((1, 2, 3), img[3, 3]);
+    }
+}

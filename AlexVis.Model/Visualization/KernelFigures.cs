@@ -1,0 +1,114 @@
+using AlexVis.Model.Imaging;
+using AlexVis.Model.Inference;
+
+namespace AlexVis.Model.Visualization;
+
+/// <summary>A page of filters drawn as blocks of grey input-channel slices, with both grid layouts for hit-testing.</summary>
+/// <param name="FirstFilter">The first filter on the page.</param>
+/// <param name="Filters">The block grid: one tile per filter.</param>
+/// <param name="Slices">The grid inside a block: one tile per input channel.</param>
+/// <param name="Levels">Grey levels 0–254 (255 = gap), row-major, <see cref="Filters"/>.Width × Height cells.</param>
+public sealed record KernelSlicePage(int FirstFilter, MontageLayout Filters, MontageLayout Slices, byte[] Levels)
+{
+    /// <summary>Filter, input channel, kernel row and column under cell (x, y), or null over a gap.</summary>
+    public (int Filter, int InChannel, int Row, int Column)? Hit(int x, int y)
+    {
+        if (Filters.Hit(x, y) is not { } block) return null;
+        if (Slices.Hit(block.Column, block.Row) is not { } slice) return null;
+        return (FirstFilter + block.Channel, slice.Channel, slice.Row, slice.Column);
+    }
+}
+
+/// <summary>
+/// The kernel figures teachers know from Krizhevsky et al. (2012), figure 3: conv1's filters as small colour images,
+/// and every filter's per-input-channel slices in grey. Each filter is min–max normalised on its own, so weak and
+/// strong filters are equally visible (the colour filters are not comparable in strength, as in the paper).
+/// </summary>
+public static class KernelFigures
+{
+    /// <summary>Every filter of a 3-input-channel layer (conv1) as an RGB tile, one pixel per weight, 1-cell gaps.</summary>
+    public static (RgbImage Image, MontageLayout Layout) ColourFilters(ConvKernels kernels, (byte R, byte G, byte B)? background = null)
+    {
+        if (kernels.InChannels != 3)
+            throw new ArgumentException($"{kernels.Layer.Alias} filters span {kernels.InChannels} channels; only 3-channel filters have colours.");
+        var bg = background ?? (255, 255, 255);
+        var layout = MontageLayout.For(kernels.OutChannels, kernels.KernelWidth, kernels.KernelHeight);
+        var px = Filled(layout.Width * layout.Height, bg);
+        int plane = kernels.KernelHeight * kernels.KernelWidth;
+        for (int f = 0; f < kernels.OutChannels; f++)
+        {
+            var w = kernels.Filter(f);
+            var (lo, hi) = MinMax(w);
+            var (ox, oy) = layout.Origin(f);
+            for (int y = 0; y < kernels.KernelHeight; y++)
+                for (int x = 0; x < kernels.KernelWidth; x++)
+                {
+                    int o = ((oy + y) * layout.Width + ox + x) * 3;
+                    for (int c = 0; c < 3; c++)
+                        px[o + c] = Byte(w[c * plane + y * kernels.KernelWidth + x], lo, hi);
+                }
+        }
+        return (new RgbImage(layout.Width, layout.Height, px), layout);
+    }
+
+    /// <summary>Filters [first, first + count) as blocks of grey slices, each filter normalised over all its slices.</summary>
+    public static KernelSlicePage Slices(ConvKernels kernels, int first, int count)
+    {
+        if (first < 0 || first >= kernels.OutChannels) throw new ArgumentOutOfRangeException(nameof(first));
+        count = Math.Min(count, kernels.OutChannels - first);
+        var inner = MontageLayout.For(kernels.InChannels, kernels.KernelWidth, kernels.KernelHeight);
+        var outer = MontageLayout.For(count, inner.Width, inner.Height, gap: Math.Max(2, kernels.KernelWidth / 2));
+        var levels = new byte[outer.Width * outer.Height];
+        Array.Fill(levels, QuantisedMontage.GapLevel);
+        for (int i = 0; i < count; i++)
+        {
+            var w = kernels.Filter(first + i);
+            var (lo, hi) = MinMax(w);
+            var (bx, by) = outer.Origin(i);
+            for (int c = 0; c < kernels.InChannels; c++)
+            {
+                var (sx, sy) = inner.Origin(c);
+                for (int y = 0; y < kernels.KernelHeight; y++)
+                    for (int x = 0; x < kernels.KernelWidth; x++)
+                        levels[(by + sy + y) * outer.Width + bx + sx + x] =
+                            Montage.Level(w[(c * kernels.KernelHeight + y) * kernels.KernelWidth + x], lo, hi);
+            }
+        }
+        return new KernelSlicePage(first, outer, inner, levels);
+    }
+
+    /// <summary>A slice page drawn in grey with the given background for gaps, each cell scale × scale pixels.</summary>
+    public static RgbImage Draw(KernelSlicePage page, int scale = 1, (byte R, byte G, byte B)? background = null) =>
+        Montage.Colourise(new QuantisedMontage(page.Filters, page.Levels, [], []), Colormap.Grey, scale, background);
+
+    /// <summary>Enlarges an image by an integer factor with square pixels (kernels are only a few weights wide).</summary>
+    public static RgbImage Enlarge(RgbImage image, int scale)
+    {
+        if (scale == 1) return image;
+        int w = image.Width * scale, h = image.Height * scale;
+        var px = new byte[w * h * 3];
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+            {
+                int s = ((y / scale) * image.Width + x / scale) * 3, o = (y * w + x) * 3;
+                px[o] = image.Pixels[s]; px[o + 1] = image.Pixels[s + 1]; px[o + 2] = image.Pixels[s + 2];
+            }
+        return new RgbImage(w, h, px);
+    }
+
+    static (float Lo, float Hi) MinMax(ReadOnlySpan<float> values)
+    {
+        var s = ChannelStats.Of(values);
+        return (s.Min, s.Max);
+    }
+
+    static byte Byte(float v, float lo, float hi) =>
+        hi > lo ? (byte)Math.Clamp((int)Math.Round((v - lo) / (hi - lo) * 255.0), 0, 255) : (byte)128;
+
+    static byte[] Filled(int pixels, (byte R, byte G, byte B) c)
+    {
+        var px = new byte[pixels * 3];
+        for (int i = 0; i < pixels; i++) { px[i * 3] = c.R; px[i * 3 + 1] = c.G; px[i * 3 + 2] = c.B; }
+        return px;
+    }
+}
