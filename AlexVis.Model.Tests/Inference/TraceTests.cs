@@ -8,7 +8,7 @@ using Xunit.Abstractions;
 namespace AlexVis.Model.Tests.Inference;
 
 [Collection(ModelCollection.Name)]
-public class TraceTests(UntrainedModel fixture, ITestOutputHelper output)
+public class TraceTests(UntrainedModel fixture)
 {
     [Fact]
     public void Every_layer_is_captured_with_its_catalogue_shape()
@@ -74,14 +74,21 @@ public class TraceTests(UntrainedModel fixture, ITestOutputHelper output)
         Assert.Throws<ArgumentException>(() => fixture.Model.Kernels("relu1"));
     }
 
+}
+
+[Collection(MeasuringCollection.Name)]
+public class TraceMemoryTests(ITestOutputHelper output)
+{
     [Fact]
     public void Traces_do_not_leak_native_memory()
     {
+        TorchRuntime.Initialise(2);
+        using var model = AlexNetModel.Untrained("test", DeviceChoice.Cpu);
         var input = OracleImage.Load("chelsea").Input();
-        for (int i = 0; i < 30; i++) fixture.Model.Trace(input);
+        for (int i = 0; i < 30; i++) model.Trace(input);
         long before = Rss();
         const int count = 300;
-        for (int i = 0; i < count; i++) fixture.Model.Trace(input);
+        for (int i = 0; i < count; i++) model.Trace(input);
         long growth = Rss() - before;
         output.WriteLine($"RSS growth over {count} traces: {growth / 1048576.0:0.0} MB");
         Assert.True(growth < 20L * 1024 * 1024, $"RSS grew by {growth / 1048576.0:0.0} MB over {count} traces");

@@ -4,6 +4,7 @@ using AlexVis.Model.Tests.Support;
 
 namespace AlexVis.Model.Tests.Network;
 
+[Collection(MeasuringCollection.Name)]
 public class WeightsDownloaderTests
 {
     static readonly byte[] payload = RandomNumberGenerator.GetBytes(3 * 1024 * 1024 + 123);

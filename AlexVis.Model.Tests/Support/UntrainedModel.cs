@@ -21,3 +21,10 @@ public sealed class ModelCollection : ICollectionFixture<UntrainedModel>
 {
     public const string Name = "untrained model";
 }
+
+/// <summary>Tests that measure time or process memory run alone, after the parallel ones, so other tests cannot disturb them.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MeasuringCollection
+{
+    public const string Name = "measuring (runs alone)";
+}
