@@ -104,3 +104,28 @@ public class TraceMemoryTests(ITestOutputHelper output)
         return p.WorkingSet64;
     }
 }
+
+public class LayerCatalogueTests
+{
+    [Theory]
+    [InlineData("conv1", "conv1")]
+    [InlineData("relu1", "conv1")]
+    [InlineData("pool1", "conv1")]
+    [InlineData("conv3", "conv3")]
+    [InlineData("relu4", "conv4")]
+    [InlineData("pool5", "conv5")]
+    [InlineData("avgpool", "conv5")]
+    [InlineData("fc6", null)]
+    [InlineData("fc8", null)]
+    public void Each_spatial_layer_knows_the_convolution_behind_its_channels(string layer, string? conv) =>
+        Assert.Equal(conv, AlexNetLayers.KernelSource(AlexNetLayers.Get(layer))?.Alias);
+
+    [Fact]
+    public void Slider_labels_carry_torchvision_name_alias_and_shape()
+    {
+        Assert.Equal("features.0 · conv1 · 64×55×55", AlexNetLayers.Get("conv1").Label);
+        Assert.Equal("classifier.6 · fc8 · 1000", AlexNetLayers.Get("fc8").Label);
+        Assert.Equal(19, AlexNetLayers.Visible.Count);
+        Assert.DoesNotContain(AlexNetLayers.Visible, l => l.Kind == LayerKind.Dropout);
+    }
+}

@@ -98,3 +98,19 @@ public class MontageTests
         Assert.Equal((1, 2, 3), img[3, 3]);
     }
 }
+
+public class MontageLevelsTests
+{
+    [Fact]
+    public void Fewer_levels_for_the_browser_still_span_the_colormap()
+    {
+        var maps = new FeatureMaps(new LayerInfo(0, "t", "t", LayerKind.Convolution, [1, 1, 3], ""), [0, 1, 2]);
+        var m = Montage.Quantise(maps, ScaleMode.PerChannel, topLevel: 127);
+        Assert.Equal(new byte[] { 0, 64, 127 }, m.Levels); // round(0.5 · 127) = 64
+        var img = Montage.Colourise(m, Colormap.Grey);
+        Assert.Equal((0, 0, 0), img[0, 0]);
+        Assert.Equal((128, 128, 128), img[1, 0]); // 64 · 255 / 127 = 128
+        Assert.Equal((255, 255, 255), img[2, 0]);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Montage.Quantise(maps, ScaleMode.PerChannel, topLevel: 255));
+    }
+}

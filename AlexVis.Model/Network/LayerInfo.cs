@@ -72,6 +72,21 @@ public static class AlexNetLayers
     /// <summary>The convolution layers, in order.</summary>
     public static IReadOnlyList<LayerInfo> Convolutions { get; } = All.Where(l => l.Kind == LayerKind.Convolution).ToArray();
 
+    /// <summary>
+    /// The convolution whose filters made this layer's channels (conv1 for conv1, relu1 and pool1; conv5 for avgpool),
+    /// or null for the fully connected part.
+    /// </summary>
+    public static LayerInfo? KernelSource(LayerInfo layer)
+    {
+        for (int i = layer.Index; i >= 0; i--)
+        {
+            var l = All[i];
+            if (l.Kind == LayerKind.Convolution) return l;
+            if (!l.IsSpatial) return null;
+        }
+        return null;
+    }
+
     /// <summary>Finds a layer by torchvision name (<c>features.0</c>) or alias (<c>conv1</c>); null when unknown.</summary>
     public static LayerInfo? Find(string nameOrAlias) =>
         All.FirstOrDefault(l => string.Equals(l.Name, nameOrAlias, StringComparison.OrdinalIgnoreCase)

@@ -13,18 +13,19 @@ public enum ScaleMode
     Global,
 }
 
-/// <summary>A montage quantised to levels 0–254 (255 marks gaps), with the value range each tile was scaled by.</summary>
+/// <summary>A montage quantised to levels 0–<paramref name="TopLevel"/> (255 marks gaps), with the value range each tile was scaled by.</summary>
 /// <param name="Layout">Tile positions.</param>
 /// <param name="Levels">Width × Height levels, row-major.</param>
 /// <param name="Low">Per channel: the value drawn as level 0.</param>
-/// <param name="High">Per channel: the value drawn as level 254.</param>
-public sealed record QuantisedMontage(MontageLayout Layout, byte[] Levels, float[] Low, float[] High)
+/// <param name="High">Per channel: the value drawn as <paramref name="TopLevel"/>.</param>
+/// <param name="TopLevel">The highest level (254 for figures; fewer levels compress better for the browser).</param>
+public sealed record QuantisedMontage(MontageLayout Layout, byte[] Levels, float[] Low, float[] High, int TopLevel = QuantisedMontage.MaxTopLevel)
 {
     /// <summary>The level reserved for the gaps between tiles.</summary>
     public const byte GapLevel = 255;
 
-    /// <summary>The highest level a value can take.</summary>
-    public const int TopLevel = 254;
+    /// <summary>The highest level any montage can use.</summary>
+    public const int MaxTopLevel = 254;
 }
 
 /// <summary>Builds feature-map montages: every channel of a layer as one tile of one image.</summary>
@@ -35,8 +36,11 @@ public static class Montage
     /// <param name="mode">Colour scale.</param>
     /// <param name="globalRange">Range over all layers, required for <see cref="ScaleMode.Global"/>.</param>
     /// <param name="gap">Cells between tiles.</param>
-    public static QuantisedMontage Quantise(FeatureMaps maps, ScaleMode mode, (float Min, float Max)? globalRange = null, int gap = 1)
+    /// <param name="topLevel">Highest level, 1–254: 254 keeps every 8-bit level, 127 halves the PNG entropy.</param>
+    public static QuantisedMontage Quantise(FeatureMaps maps, ScaleMode mode, (float Min, float Max)? globalRange = null, int gap = 1,
+        int topLevel = QuantisedMontage.MaxTopLevel)
     {
+        if (topLevel is < 1 or > QuantisedMontage.MaxTopLevel) throw new ArgumentOutOfRangeException(nameof(topLevel));
         var (channels, h, w, data) = maps.Layer.IsSpatial
             ? (maps.Channels, maps.Height, maps.Width, maps.Data)
             : AsStrip(maps);
@@ -58,9 +62,9 @@ public static class Montage
             var (ox, oy) = layout.Origin(c);
             for (int y = 0; y < h; y++)
                 for (int x = 0; x < w; x++)
-                    levels[(oy + y) * layout.Width + ox + x] = Level(values[y * w + x], low[c], high[c]);
+                    levels[(oy + y) * layout.Width + ox + x] = Level(values[y * w + x], low[c], high[c], topLevel);
         }
-        return new QuantisedMontage(layout, levels, low, high);
+        return new QuantisedMontage(layout, levels, low, high, topLevel);
     }
 
     /// <summary>The range of every spatial layer's activations together, for <see cref="ScaleMode.Global"/>.</summary>
@@ -76,12 +80,12 @@ public static class Montage
         return (min, max);
     }
 
-    /// <summary>The level 0–254 of <paramref name="v"/> between low and high; a flat range maps to the middle (or 0 for all-zero maps).</summary>
-    public static byte Level(float v, float low, float high)
+    /// <summary>The level 0–<paramref name="topLevel"/> of <paramref name="v"/> between low and high; a flat range maps to the middle (or 0 for all-zero maps).</summary>
+    public static byte Level(float v, float low, float high, int topLevel = QuantisedMontage.MaxTopLevel)
     {
-        if (!(high > low)) return (byte)(v == 0 && low == 0 ? 0 : QuantisedMontage.TopLevel / 2);
+        if (!(high > low)) return (byte)(v == 0 && low == 0 ? 0 : topLevel / 2);
         double t = (v - (double)low) / ((double)high - low);
-        return (byte)Math.Clamp((int)Math.Round(t * QuantisedMontage.TopLevel), 0, QuantisedMontage.TopLevel);
+        return (byte)Math.Clamp((int)Math.Round(t * topLevel), 0, topLevel);
     }
 
     /// <summary>Colours a quantised montage, each cell drawn as scale × scale pixels; gaps in <paramref name="background"/>.</summary>
@@ -100,7 +104,7 @@ public static class Montage
                 if (level == QuantisedMontage.GapLevel) { px[o] = bg.R; px[o + 1] = bg.G; px[o + 2] = bg.B; }
                 else
                 {
-                    int l = level * 255 / QuantisedMontage.TopLevel;
+                    int l = level * 255 / montage.TopLevel;
                     px[o] = lut[l * 3]; px[o + 1] = lut[l * 3 + 1]; px[o + 2] = lut[l * 3 + 2];
                 }
             }

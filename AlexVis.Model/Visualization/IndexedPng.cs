@@ -1,0 +1,119 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using AlexVis.Model.Imaging;
+
+namespace AlexVis.Model.Visualization;
+
+/// <summary>
+/// Writes 8-bit palette PNGs (colour type 3) with a caller-given palette. A montage's levels go out as palette
+/// indices, so the browser can show the bytes as they are and switch colormaps by rewriting only the 768-byte
+/// PLTE chunk, which sits at a fixed offset (<see cref="PaletteOffset"/>).
+/// </summary>
+public static class IndexedPng
+{
+    /// <summary>Byte offset of the PLTE chunk's data: signature (8) + IHDR chunk (25) + PLTE length and type (8).</summary>
+    public const int PaletteOffset = 8 + 25 + 8;
+
+    static readonly byte[] signature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+
+    /// <summary>The palette for montage levels 0–<paramref name="topLevel"/> through a colormap, with <paramref name="gap"/> at index 255.</summary>
+    public static byte[] MontagePalette(Colormap map, int topLevel, (byte R, byte G, byte B) gap)
+    {
+        var lut = Colormaps.Lut(map);
+        var palette = new byte[256 * 3];
+        for (int level = 0; level <= topLevel; level++)
+        {
+            int l = level * 255 / topLevel;
+            palette[level * 3] = lut[l * 3];
+            palette[level * 3 + 1] = lut[l * 3 + 1];
+            palette[level * 3 + 2] = lut[l * 3 + 2];
+        }
+        palette[255 * 3] = gap.R;
+        palette[255 * 3 + 1] = gap.G;
+        palette[255 * 3 + 2] = gap.B;
+        return palette;
+    }
+
+    /// <summary>Encodes width × height palette indices.</summary>
+    public static byte[] Encode(ReadOnlySpan<byte> indices, int width, int height, ReadOnlySpan<byte> palette)
+    {
+        if (indices.Length != width * height) throw new ArgumentException("indices must hold width × height bytes", nameof(indices));
+        if (palette.Length != 768) throw new ArgumentException("the palette must hold 256 RGB entries", nameof(palette));
+        using var png = new MemoryStream();
+        png.Write(signature);
+        Span<byte> ihdr = stackalloc byte[13];
+        BinaryPrimitives.WriteInt32BigEndian(ihdr, width);
+        BinaryPrimitives.WriteInt32BigEndian(ihdr[4..], height);
+        ihdr[8] = 8;  // bit depth
+        ihdr[9] = 3;  // palette colour
+        Chunk(png, "IHDR"u8, ihdr);
+        Chunk(png, "PLTE"u8, palette);
+
+        using var compressed = new MemoryStream();
+        using (var zlib = new ZLibStream(compressed, CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            var previous = new byte[width];
+            var candidate = new byte[width + 1];
+            var best = new byte[width + 1];
+            for (int y = 0; y < height; y++)
+            {
+                var row = indices.Slice(y * width, width);
+                // Choose each row's filter by the minimum-sum-of-absolute-differences heuristic (PNG spec, 12.8).
+                long bestScore = long.MaxValue;
+                for (byte filter = 0; filter <= 4; filter++)
+                {
+                    candidate[0] = filter;
+                    long score = 0;
+                    for (int x = 0; x < width; x++)
+                    {
+                        int a = x > 0 ? row[x - 1] : 0, b = previous[x], c = x > 0 ? previous[x - 1] : 0;
+                        int predicted = filter switch { 0 => 0, 1 => a, 2 => b, 3 => (a + b) >> 1, _ => Paeth(a, b, c) };
+                        byte v = (byte)(row[x] - predicted);
+                        candidate[x + 1] = v;
+                        score += v < 128 ? v : 256 - v;
+                    }
+                    if (score < bestScore)
+                    {
+                        bestScore = score;
+                        candidate.CopyTo(best, 0);
+                    }
+                }
+                zlib.Write(best);
+                row.CopyTo(previous);
+            }
+        }
+        Chunk(png, "IDAT"u8, compressed.GetBuffer().AsSpan(0, (int)compressed.Length));
+        Chunk(png, "IEND"u8, []);
+        return png.ToArray();
+    }
+
+    /// <summary>A copy of <paramref name="png"/> (made by <see cref="Encode"/>) with another palette.</summary>
+    public static byte[] WithPalette(byte[] png, ReadOnlySpan<byte> palette)
+    {
+        var copy = (byte[])png.Clone();
+        palette.CopyTo(copy.AsSpan(PaletteOffset, 768));
+        BinaryPrimitives.WriteUInt32BigEndian(copy.AsSpan(PaletteOffset + 768), ContainerCheck.Crc32.Compute(copy.AsSpan(PaletteOffset - 4, 4 + 768)));
+        return copy;
+    }
+
+    static int Paeth(int a, int b, int c)
+    {
+        int p = a + b - c, pa = Math.Abs(p - a), pb = Math.Abs(p - b), pc = Math.Abs(p - c);
+        return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+    }
+
+    static void Chunk(Stream s, ReadOnlySpan<byte> type, ReadOnlySpan<byte> data)
+    {
+        Span<byte> head = stackalloc byte[8];
+        BinaryPrimitives.WriteInt32BigEndian(head, data.Length);
+        type.CopyTo(head[4..]);
+        s.Write(head);
+        s.Write(data);
+        var crcInput = new byte[4 + data.Length];
+        type.CopyTo(crcInput);
+        data.CopyTo(crcInput.AsSpan(4));
+        Span<byte> crc = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(crc, ContainerCheck.Crc32.Compute(crcInput));
+        s.Write(crc);
+    }
+}

@@ -1,0 +1,241 @@
+using System.Globalization;
+using AlexVis.Harness;
+using AlexVis.Model.Network;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Gif;
+using SixLabors.ImageSharp.Formats.Tiff;
+using SixLabors.ImageSharp.PixelFormats;
+using Xunit.Abstractions;
+
+namespace AlexVis.Web.Tests.Browser;
+
+/// <summary>The explorer in Debian's Chromium: real clicks, keys, hovers and uploads against the real server.</summary>
+[Collection(BrowserCollection.Name)]
+public class ExploreBrowserTests(BrowserFixture app, ITestOutputHelper output)
+{
+    static readonly string oracle = Path.Combine(AppServer.RepositoryRoot(), "AlexVis.Model.Tests", "TestData", "oracle");
+    static readonly string samples = Path.Combine(AppServer.RepositoryRoot(), "samples");
+
+    async Task Shot(ExplorePage page, string name)
+    {
+        var path = Path.Combine(BrowserFixture.Screenshots, name + ".png");
+        await page.Page.ScreenshotAsync(new() { Path = path, FullPage = false });
+        output.WriteLine("screenshot: " + path);
+    }
+
+    [Fact]
+    public async Task Every_layer_is_reached_with_the_arrow_keys()
+    {
+        var page = await app.OpenAsync();
+        Assert.Equal("features.0 · conv1 · 64×55×55", await page.LayerLabelAsync());
+        await Shot(page, "01-conv1");
+        await page.FocusSliderAsync();
+        foreach (var layer in AlexNetLayers.Visible.Skip(1))
+        {
+            await page.Page.Keyboard.PressAsync("ArrowRight");
+            await page.WaitForLayerAsync(layer.Index, layer.IsSpatial);
+            Assert.Equal(layer.Label, await page.LayerLabelAsync());
+            Assert.Contains($"layer={layer.Alias}", page.Page.Url);
+            if (layer.Alias is "conv5" or "fc8") await Shot(page, $"02-{layer.Alias}");
+        }
+        // And back down again.
+        await page.Page.Keyboard.PressAsync("ArrowLeft");
+        var previous = AlexNetLayers.Visible[^2];
+        await page.WaitForLayerAsync(previous.Index, previous.IsSpatial);
+        Assert.Equal(previous.Label, await page.LayerLabelAsync());
+    }
+
+    [Theory]
+    [InlineData(0, 0, 0)]
+    [InlineData(12, 30, 17)]
+    [InlineData(63, 54, 54)]
+    [InlineData(41, 5, 49)]
+    public async Task Hovering_a_cell_shows_pytorchs_exact_activation(int channel, int row, int column)
+    {
+        // The app runs torchvision's seed-0 AlexNet; the oracle holds PyTorch's conv1 output for this very sample.
+        var expected = PyTorchConv1(channel, row, column);
+        var page = await app.OpenAsync("?sample=chelsea");
+        var hover = await page.HoverCellAsync(channel, row, column);
+        Assert.Equal((channel, row, column), (hover.Channel, hover.Row, hover.Column));
+        Assert.Equal(expected, float.Parse(hover.Exact, CultureInfo.InvariantCulture));
+        double shown = double.Parse(hover.Shown, CultureInfo.InvariantCulture);
+        double unit = Math.Pow(10, Math.Floor(Math.Log10(Math.Abs(expected))) - 3);
+        Assert.True(Math.Abs(shown - expected) <= 0.5 * unit * (1 + 1e-9), $"shown {hover.Shown}, PyTorch {expected:R}");
+        output.WriteLine($"conv1[{channel},{row},{column}]: shown {hover.Shown}, PyTorch {expected:R}");
+        if (channel == 12) await Shot(page, "03-hover");
+    }
+
+    [Fact]
+    public async Task Moving_across_cells_of_a_known_channel_needs_no_server_round_trip()
+    {
+        var page = await app.OpenAsync("?sample=chelsea");
+        await page.HoverCellAsync(7, 10, 10); // the first hover of channel 7 fetches its values once
+        var frames = await page.Page.EvaluateAsync<int>("() => window.alexvisMetrics.montagesShown");
+        for (int k = 0; k < 5; k++)
+        {
+            var hover = await page.HoverCellAsync(7, 20 + k, 30 - k, timeout: 2000);
+            Assert.Equal(PyTorchConv1(7, 20 + k, 30 - k), float.Parse(hover.Exact, CultureInfo.InvariantCulture));
+        }
+        Assert.Equal(frames, await page.Page.EvaluateAsync<int>("() => window.alexvisMetrics.montagesShown"));
+    }
+
+    [Fact]
+    public async Task Clicking_a_tile_opens_that_channel_and_puts_it_in_the_address()
+    {
+        var page = await app.OpenAsync("?sample=chelsea");
+        var (x, y) = await page.CellPointAsync(19, 27, 27);
+        await page.Page.Mouse.ClickAsync(x, y);
+        await page.Page.Locator("[data-testid=channel-title]", new() { HasTextString = "channel 19" }).WaitForAsync();
+        Assert.Contains("channel=19", page.Page.Url);
+        var stats = await page.Page.Locator("[data-testid=channel-stats]").InnerTextAsync();
+        var values = Enumerable.Range(0, 55 * 55).Select(i => PyTorchConv1(19, i / 55, i % 55)).ToArray();
+        Assert.Contains($"max {values.Max().ToString("G4", CultureInfo.InvariantCulture)}", stats);
+        Assert.Contains($"min {values.Min().ToString("G4", CultureInfo.InvariantCulture)}", stats);
+        await page.Page.WaitForFunctionAsync("() => !!document.querySelector('[data-testid=channel-heatmap] .hm, [data-testid=channel-heatmap] image')");
+        await Shot(page, "04-channel");
+    }
+
+    [Fact]
+    public async Task A_shared_link_opens_the_same_layer_channel_and_sample()
+    {
+        var page = await app.OpenAsync("?layer=conv3&channel=7&sample=coffee");
+        await page.WaitForLayerAsync(AlexNetLayers.Get("conv3").Index, true);
+        Assert.Equal("features.6 · conv3 · 384×13×13", await page.LayerLabelAsync());
+        await page.Page.Locator("[data-testid=channel-title]", new() { HasTextString = "conv3 · channel 7" }).WaitForAsync();
+        Assert.Equal("coffee.png", await page.ImageNameAsync());
+    }
+
+    public static TheoryData<string, string, string> BadFiles() => new()
+    {
+        { "empty", "empty.jpg", "'empty.jpg' is empty." },
+        { "text", "notes.jpg", "'notes.jpg' is not a JPEG or PNG image." },
+        { "oversize", "huge.jpg", "'huge.jpg' is 4 MB; the limit is 3 MB. Save a smaller JPEG or PNG and try again." },
+        { "pixels", "wide.png", "'wide.png' is 50000 × 50000 pixels (2500 MP); the limit is 40 MP." },
+        { "truncated", "rocket.jpg", "'rocket.jpg' is incomplete" },
+        { "corrupt", "chelsea.png", "'chelsea.png' is damaged" },
+        { "tiff", "holiday.jpg", "'holiday.jpg' is a TIFF image, not a JPEG or PNG." },
+        { "gif", "cat.jpg", "'cat.jpg' is a GIF image, not a JPEG or PNG." },
+    };
+
+    [Theory, MemberData(nameof(BadFiles))]
+    public async Task A_bad_upload_shows_a_message_and_keeps_the_image(string kind, string name, string message)
+    {
+        var page = await app.OpenAsync("?sample=coffee");
+        var crop = await page.CropSourceAsync();
+        var predictions = await page.PredictionsAsync();
+        var montage = await page.MontageKeyAsync();
+
+        await page.UploadAsync(name, BadFile(kind));
+        var shown = await page.SnackbarAsync(message);
+        output.WriteLine($"{kind}: {shown}");
+
+        Assert.Equal(crop, await page.CropSourceAsync());
+        Assert.Equal("coffee.png", await page.ImageNameAsync());
+        Assert.Equal(predictions, await page.PredictionsAsync());
+        Assert.Equal(montage, await page.MontageKeyAsync());
+        if (kind == "tiff") await Shot(page, "05-bad-upload");
+
+        // The circuit is alive: the slider still works.
+        await page.Page.Locator("[data-testid=layer-next]").ClickAsync();
+        await page.WaitForLayerAsync(AlexNetLayers.Get("relu1").Index, true);
+    }
+
+    [Fact]
+    public async Task A_new_upload_changes_the_image_and_the_predictions()
+    {
+        var page = await app.OpenAsync("?sample=chelsea");
+        var before = await page.PredictionsAsync();
+        var crop = await page.CropSourceAsync();
+        var montage = await page.MontageKeyAsync();
+        Assert.Equal(OracleTop5("chelsea"), before);
+
+        await page.UploadAsync("rocket.jpg", File.ReadAllBytes(Path.Combine(samples, "rocket.jpg")));
+        await page.Page.Locator("[data-testid=image-name]", new() { HasTextString = "rocket.jpg" }).WaitForAsync(new() { Timeout = 30_000 });
+        await page.Page.WaitForFunctionAsync("old => document.querySelector('[data-testid=crop]').getAttribute('src') !== old", crop);
+        Assert.Equal(OracleTop5("rocket"), await page.PredictionsAsync());
+        Assert.DoesNotContain("sample=", page.Page.Url);
+        await page.Page.WaitForFunctionAsync("old => document.querySelector('[data-testid=montage]').dataset.montageKey !== old", montage);
+        await Shot(page, "06-uploaded");
+    }
+
+    [Fact]
+    public async Task Colormap_scale_and_theme_switch_in_place()
+    {
+        var page = await app.OpenAsync("?sample=astronaut");
+        var shown = await page.Page.EvaluateAsync<int>("() => window.alexvisMetrics.montagesShown");
+        await page.Page.Locator("[data-testid=colormap-grey]").ClickAsync();
+        await page.Page.WaitForFunctionAsync("n => window.alexvisMetrics.montagesShown > n", shown);
+        await page.Page.Locator("[data-testid=scale-layer]").ClickAsync();
+        await page.Page.WaitForFunctionAsync("() => (document.querySelector('[data-testid=montage]').dataset.montageKey || '').endsWith('.1')");
+        Assert.Contains("Whole layer:", await page.Page.Locator("[data-testid=legend]").InnerTextAsync());
+        var light = await page.Page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor");
+        var painted = await page.Page.EvaluateAsync<int>("() => window.alexvisMetrics.montagesShown");
+        await page.Page.Locator("[data-testid=theme-toggle]").ClickAsync();
+        await page.Page.WaitForFunctionAsync("light => getComputedStyle(document.body).backgroundColor !== light", light);
+        await page.Page.WaitForFunctionAsync("n => window.alexvisMetrics.montagesShown > n", painted); // redrawn with dark gaps
+        await Shot(page, "07-dark-grey");
+    }
+
+    [Fact]
+    public async Task A_lost_connection_shows_the_reconnect_dialog_and_resumes()
+    {
+        var page = await app.OpenAsync("?sample=chelsea&layer=pool2");
+        await page.WaitForLayerAsync(AlexNetLayers.Get("pool2").Index, true);
+        app.Proxy.Cut();
+        try
+        {
+            await page.Page.Locator("#components-reconnect-modal").WaitForAsync(new() { State = Microsoft.Playwright.WaitForSelectorState.Visible, Timeout = 20_000 });
+            await Shot(page, "08-reconnecting");
+        }
+        finally
+        {
+            app.Proxy.Restore();
+        }
+        await page.Page.Locator("#components-reconnect-modal").WaitForAsync(new() { State = Microsoft.Playwright.WaitForSelectorState.Hidden, Timeout = 60_000 });
+        // The same circuit: the layer and image are as they were, and the page still answers.
+        Assert.Equal("features.5 · pool2 · 192×13×13", await page.LayerLabelAsync());
+        await page.Page.Locator("[data-testid=layer-next]").ClickAsync();
+        await page.WaitForLayerAsync(AlexNetLayers.Get("conv3").Index, true);
+        var hover = await page.HoverCellAsync(3, 4, 5);
+        Assert.Equal((3, 4, 5), (hover.Channel, hover.Row, hover.Column));
+    }
+
+    static float PyTorchConv1(int channel, int row, int column)
+    {
+        using var f = File.OpenRead(Path.Combine(oracle, "conv1-chelsea.f32"));
+        var bytes = new byte[4];
+        f.Position = ((channel * 55L + row) * 55 + column) * 4;
+        f.ReadExactly(bytes);
+        return BitConverter.ToSingle(bytes);
+    }
+
+    static int[] OracleTop5(string name) =>
+        System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(oracle, name, "meta.json"))).RootElement
+            .GetProperty("top5").EnumerateArray().Select(t => t.GetProperty("index").GetInt32()).ToArray();
+
+    static byte[] BadFile(string kind)
+    {
+        switch (kind)
+        {
+            case "empty": return [];
+            case "text": return "These are my notes, not a photo."u8.ToArray();
+            case "oversize": return new byte[4 * 1024 * 1024];
+            case "pixels": return Support.Images.PngClaiming(50_000, 50_000);
+            case "truncated":
+                var jpeg = File.ReadAllBytes(Path.Combine(samples, "rocket.jpg"));
+                return jpeg[..(jpeg.Length / 2)];
+            case "corrupt":
+                var png = File.ReadAllBytes(Path.Combine(samples, "chelsea.png"));
+                png[png.Length / 2] ^= 0x55;
+                return png;
+            default:
+                using (var image = new Image<Rgb24>(80, 60, new Rgb24(10, 120, 200)))
+                using (var ms = new MemoryStream())
+                {
+                    if (kind == "tiff") image.Save(ms, new TiffEncoder());
+                    else image.Save(ms, new GifEncoder());
+                    return ms.ToArray();
+                }
+        }
+    }
+}

@@ -1,0 +1,31 @@
+using AlexVis.Web.Components;
+using AlexVis.Web.Extensions;
+
+namespace AlexVis.Web;
+
+/// <summary>Builds the web application; Program.cs and the benchmarks use the same code.</summary>
+public static class AlexVisApp
+{
+    /// <summary>Creates the configured application.</summary>
+    /// <param name="args">Command-line arguments (configuration overrides such as --AlexVis:Model:Untrained=true).</param>
+    /// <param name="options">Host options, e.g. another content root; null for the defaults.</param>
+    public static WebApplication Build(string[] args, WebApplicationOptions? options = null)
+    {
+        var builder = WebApplication.CreateBuilder(options ?? new WebApplicationOptions { Args = args });
+        // Serve the build output's static web assets in any environment (tests and benchmarks run unpublished
+        // builds outside Development); a published app has no manifest and serves wwwroot as usual.
+        builder.WebHost.UseStaticWebAssets();
+        builder.Services.AddAlexVis(builder.Configuration);
+        var app = builder.Build();
+
+        if (!app.Environment.IsDevelopment())
+            app.UseExceptionHandler("/Error", createScopeForErrors: true);
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        app.MapAlexVisApi();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.AnnounceUrls();
+        return app;
+    }
+}

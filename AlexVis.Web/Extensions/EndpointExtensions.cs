@@ -1,0 +1,55 @@
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+using AlexVis.Model.Labels;
+using AlexVis.Web.Services;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace AlexVis.Web.Extensions;
+
+/// <summary>The few plain HTTP endpoints beside the Blazor page.</summary>
+public static class EndpointExtensions
+{
+    /// <summary>Crops, sample thumbnails, class names and a health check.</summary>
+    public static IEndpointRouteBuilder MapAlexVisApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api");
+        api.MapGet("/crops/{key}.png", (string key, Views views) =>
+            views.CropPng(key) is { } png ? Results.File(png, "image/png") : Results.NotFound());
+        api.MapGet("/samples/{name}/thumbnail.png", (string name, SampleLibrary samples) =>
+            samples.Thumbnail(name) is { } png ? Results.File(png, "image/png") : Results.NotFound());
+        api.MapGet("/classes.json", () => Results.Json(ImageNetClasses.Names));
+        api.MapGet("/health", (ModelHost host, InferenceQueue queue) => Results.Json(new
+        {
+            stage = host.Status.Stage.ToString(),
+            message = host.Status.Message,
+            weights = host.Status.Weights?.Describe(),
+            queue = queue.Length,
+        }));
+        return app;
+    }
+
+    /// <summary>Prints where teachers and students can open the app once it listens.</summary>
+    public static void AnnounceUrls(this WebApplication app)
+    {
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+            foreach (var address in addresses)
+            {
+                var uri = new Uri(address.Replace("0.0.0.0", "localhost").Replace("[::]", "localhost").Replace("://+", "://localhost").Replace("://*", "://localhost"));
+                Console.WriteLine($"AlexVis is running: open {uri.Scheme}://{uri.Host}:{uri.Port}/ in a browser");
+                if (address.Contains("0.0.0.0") || address.Contains("[::]") || address.Contains("://+") || address.Contains("://*"))
+                    foreach (var ip in LanAddresses())
+                        Console.WriteLine($"  students on this network: {uri.Scheme}://{ip}:{uri.Port}/");
+            }
+        });
+    }
+
+    static IEnumerable<string> LanAddresses() =>
+        NetworkInterface.GetAllNetworkInterfaces()
+            .Where(n => n.OperationalStatus == OperationalStatus.Up && n.NetworkInterfaceType != NetworkInterfaceType.Loopback)
+            .SelectMany(n => n.GetIPProperties().UnicastAddresses)
+            .Where(a => a.Address.AddressFamily == AddressFamily.InterNetwork)
+            .Select(a => a.Address.ToString());
+}

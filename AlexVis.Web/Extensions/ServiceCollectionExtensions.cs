@@ -1,0 +1,36 @@
+using AlexVis.Web.Options;
+using AlexVis.Web.Services;
+using Microsoft.Extensions.Options;
+using MudBlazor.Services;
+
+namespace AlexVis.Web.Extensions;
+
+/// <summary>All of AlexVis's wiring in one place.</summary>
+public static class ServiceCollectionExtensions
+{
+    /// <summary>Registers options (validated at start), the shared model and queue, the per-circuit session and the UI libraries.</summary>
+    public static IServiceCollection AddAlexVis(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AlexVisOptions>()
+            .Bind(configuration.GetSection(AlexVisOptions.Section))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AlexVisOptions>, AlexVisOptionsValidator>();
+
+        services.AddHttpClient("weights", client => client.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddSingleton<Telemetry>();
+        services.AddSingleton<ModelHost>();
+        services.AddHostedService(sp => sp.GetRequiredService<ModelHost>());
+        services.AddSingleton<InferenceQueue>();
+        services.AddHostedService(sp => sp.GetRequiredService<InferenceQueue>());
+        services.AddSingleton<Views>();
+        services.AddSingleton<SampleLibrary>();
+
+        services.AddScoped<VisualizationSession>();
+        services.AddScoped<IVisualizationSession>(sp => sp.GetRequiredService<VisualizationSession>());
+        services.AddScoped<ExploreInterop>();
+
+        services.AddMudServices();
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        return services;
+    }
+}

@@ -1,0 +1,88 @@
+using System.ComponentModel.DataAnnotations;
+using AlexVis.Model.Imaging;
+using AlexVis.Model.Network;
+
+namespace AlexVis.Web.Options;
+
+/// <summary>Everything configurable, bound from the <c>AlexVis</c> section of appsettings.json and validated at start.</summary>
+public sealed class AlexVisOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "AlexVis";
+
+    /// <summary>Where the weights come from and where the network runs.</summary>
+    [Required]
+    public WeightsOptions Model { get; set; } = new();
+
+    /// <summary>The shared inference queue.</summary>
+    [Required]
+    public InferenceOptions Inference { get; set; } = new();
+
+    /// <summary>Upload limits, checked before decoding.</summary>
+    [Required]
+    public ImageLimits Upload { get; set; } = new();
+
+    /// <summary>Bundled sample photos.</summary>
+    [Required]
+    public SampleOptions Samples { get; set; } = new();
+
+    /// <summary>What goes to the browser.</summary>
+    [Required]
+    public DisplayOptions Display { get; set; } = new();
+}
+
+/// <summary>The one queue all forwards go through.</summary>
+public sealed class InferenceOptions
+{
+    /// <summary>Jobs run at once; each uses <see cref="ThreadsPerJob"/> libtorch threads.</summary>
+    [Range(1, 64)]
+    public int Workers { get; set; } = 1;
+
+    /// <summary>libtorch intra-op threads (process-wide).</summary>
+    [Range(1, 256)]
+    public int ThreadsPerJob { get; set; } = 2;
+
+    /// <summary>Jobs that may wait; further requests wait for room until <see cref="QueueTimeout"/>.</summary>
+    [Range(1, 10_000)]
+    public int Capacity { get; set; } = 128;
+
+    /// <summary>Most images traced in one forward (a batch of 8 costs about half as much per image as one alone).</summary>
+    [Range(1, 64)]
+    public int MaxBatch { get; set; } = 8;
+
+    /// <summary>How long a worker waits for more jobs when only one is waiting (0: batch whatever queued up during the last forward).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
+    public TimeSpan BatchWindow { get; set; } = TimeSpan.Zero;
+
+    /// <summary>A request that cannot even enter the queue within this time is refused with a "server busy" message.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan QueueTimeout { get; set; } = TimeSpan.FromSeconds(60);
+}
+
+/// <summary>Bundled sample photos.</summary>
+public sealed class SampleOptions
+{
+    /// <summary>Folder of JPEG/PNG samples, relative to the app's folder unless absolute.</summary>
+    [Required]
+    public string Directory { get; set; } = "samples";
+
+    /// <summary>The sample shown when a page opens with no image.</summary>
+    public string? Default { get; set; } = "chelsea";
+}
+
+/// <summary>What goes to the browser and how big it may be.</summary>
+public sealed class DisplayOptions
+{
+    /// <summary>Colour levels of a montage image (2–255); hover values are exact regardless.</summary>
+    [Range(2, 255)]
+    public int MontageLevels { get; set; } = 128;
+
+    /// <summary>A montage bigger than this is re-quantised with half the levels, so a slider step stays within budget.</summary>
+    [Range(16 * 1024, 16 * 1024 * 1024)]
+    public int MaxMontageBytes { get; set; } = 140 * 1024;
+
+    /// <summary>Filters per page for layers deeper than conv1.</summary>
+    [Range(1, 256)]
+    public int KernelPageSize { get; set; } = 16;
+
+}

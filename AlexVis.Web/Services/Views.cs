@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using Trace = AlexVis.Model.Inference.Trace;
+using AlexVis.Model.Inference;
+using AlexVis.Model.Network;
+using AlexVis.Model.Visualization;
+using AlexVis.Web.Options;
+using Microsoft.Extensions.Options;
+
+namespace AlexVis.Web.Services;
+
+/// <summary>One layer's montage as the browser gets it: a grey PNG of levels, the layout and each tile's value range.</summary>
+/// <param name="Key">Identifies this payload; the browser caches by it and is never sent it twice.</param>
+/// <param name="Layer">The layer.</param>
+/// <param name="Scale">How values were mapped to levels.</param>
+/// <param name="Png">Palette PNG: a level per cell (255 in the gaps), viridis palette; the browser swaps the palette.</param>
+/// <param name="Layout">Tile layout.</param>
+/// <param name="Low">Per tile, the value at level 0.</param>
+/// <param name="High">Per tile, the value at the top level.</param>
+/// <param name="TopLevel">The highest level used.</param>
+public sealed record MontageView(string Key, LayerInfo Layer, ScaleMode Scale, byte[] Png, MontageLayout Layout, float[] Low, float[] High, int TopLevel);
+
+/// <summary>A page of a convolution layer's kernels as an RGB PNG, with the layouts that map a pixel back to a weight.</summary>
+/// <param name="Key">Identifies this payload.</param>
+/// <param name="Layer">The convolution layer.</param>
+/// <param name="Colour">True for conv1's colour filters (one tile per filter); false for grey slice blocks.</param>
+/// <param name="Png">The figure, one pixel per weight.</param>
+/// <param name="Filters">Grid of filters on the page.</param>
+/// <param name="Slices">Grid of input channels inside a filter block (grey pages only).</param>
+/// <param name="FirstFilter">The first filter on the page.</param>
+/// <param name="Page">0-based page.</param>
+/// <param name="Pages">Number of pages.</param>
+/// <param name="Shape">Out × in × kh × kw.</param>
+/// <param name="PageSize">Filters per page.</param>
+public sealed record KernelView(string Key, LayerInfo Layer, bool Colour, byte[] Png, MontageLayout Filters, MontageLayout? Slices,
+    int FirstFilter, int Page, int Pages, int[] Shape, int PageSize);
+
+/// <summary>
+/// Builds what the browser is sent and keeps it for everyone: the same image traced by several students is traced
+/// once, and its montages are drawn once. Everything here is keyed by image content, so sharing is safe.
+/// </summary>
+public sealed class Views(ModelHost host, IOptions<AlexVisOptions> options, Telemetry telemetry, ILogger<Views> logger)
+{
+    readonly DisplayOptions display = options.Value.Display;
+    readonly LruCache<string, TraceResult> traces = new(48);
+    readonly LruCache<string, MontageView> montages = new(512);
+    readonly LruCache<string, byte[]> crops = new(256);
+    readonly LruCache<string, KernelView> kernels = new(256);
+
+    /// <summary>A finished trace for these image bytes, if one is kept.</summary>
+    public TraceResult? KnownTrace(string contentKey) => traces.TryGet(contentKey, out var t) ? t : null;
+
+    /// <summary>Keeps a trace for later students with the same image.</summary>
+    public void Remember(string contentKey, TraceResult result) => traces.GetOrAdd(contentKey, () => Task.FromResult(result));
+
+    /// <summary>The 224×224 crop as PNG, for the image panel.</summary>
+    public byte[]? CropPng(string contentKey) =>
+        traces.TryGet(contentKey, out var t) ? crops.GetOrAdd(contentKey, () => Task.FromResult(Png.Encode(t!.Trace.Input))).Result : null;
+
+    /// <summary>The montage of one layer of one image, drawn once.</summary>
+    public MontageView Montage(string contentKey, Trace trace, LayerInfo layer, ScaleMode scale)
+    {
+        var key = $"{contentKey}.{layer.Index}.{(int)scale}";
+        return montages.GetOrAdd(key, () => Task.FromResult(Draw(key, trace, layer, scale))).Result;
+    }
+
+    MontageView Draw(string key, Trace trace, LayerInfo layer, ScaleMode scale)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var range = scale == ScaleMode.Global ? Model.Visualization.Montage.GlobalRange(trace) : ((float, float)?)null;
+        int top = display.MontageLevels - 1;
+        while (true)
+        {
+            var q = Model.Visualization.Montage.Quantise(trace[layer], scale, range, topLevel: top);
+            var png = IndexedPng.Encode(q.Levels, q.Layout.Width, q.Layout.Height, IndexedPng.MontagePalette(Colormap.Viridis, top, (255, 255, 255)));
+            // Few levels suffice for the picture (hover values are exact anyway); keep each step within budget.
+            if (png.Length <= display.MaxMontageBytes || top < 16)
+            {
+                var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                telemetry.Step.Record(ms);
+                logger.LogDebug("Montage {Layer} {Scale}: {Bytes} bytes, {Levels} levels, {Ms:0.0} ms", layer.Alias, scale, png.Length, top + 1, ms);
+                return new MontageView(key, layer, scale, png, q.Layout, q.Low, q.High, top);
+            }
+            top = (top + 1) / 2 - 1;
+        }
+    }
+
+    /// <summary>One page of a convolution layer's kernels, drawn once per model.</summary>
+    public KernelView Kernels(LayerInfo layer, int page)
+    {
+        var k = host.Kernels(layer.Name);
+        bool colour = k.InChannels == 3;
+        int perPage = colour ? k.OutChannels : display.KernelPageSize;
+        int pages = (k.OutChannels + perPage - 1) / perPage;
+        page = Math.Clamp(page, 0, pages - 1);
+        var key = $"k.{layer.Index}.{page}";
+        return kernels.GetOrAdd(key, () => Task.FromResult(colour ? ColourPage(key, k, layer) : SlicePage(key, k, layer, page, perPage, pages))).Result;
+    }
+
+    static KernelView ColourPage(string key, ConvKernels k, LayerInfo layer)
+    {
+        var (image, layout) = KernelFigures.ColourFilters(k, (128, 128, 128));
+        return new KernelView(key, layer, true, Png.Encode(image), layout, null, 0, 0, 1, Shape(k), k.OutChannels);
+    }
+
+    static KernelView SlicePage(string key, ConvKernels k, LayerInfo layer, int page, int perPage, int pages)
+    {
+        var slices = KernelFigures.Slices(k, page * perPage, perPage);
+        var image = KernelFigures.Draw(slices, 1, (96, 96, 96));
+        return new KernelView(key, layer, false, Png.Encode(image), slices.Filters, slices.Slices, slices.FirstFilter, page, pages, Shape(k), perPage);
+    }
+
+    static int[] Shape(ConvKernels k) => [k.OutChannels, k.InChannels, k.KernelHeight, k.KernelWidth];
+}

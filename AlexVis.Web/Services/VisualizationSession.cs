@@ -1,0 +1,234 @@
+using AlexVis.Model.Imaging;
+using AlexVis.Model.Inference;
+using AlexVis.Model.Network;
+using AlexVis.Model.Visualization;
+using AlexVis.Web.Options;
+using Microsoft.Extensions.Options;
+
+namespace AlexVis.Web.Services;
+
+/// <summary>The per-circuit session; see <see cref="IVisualizationSession"/>.</summary>
+public sealed class VisualizationSession : IVisualizationSession, IDisposable
+{
+    readonly ModelHost host;
+    readonly InferenceQueue queue;
+    readonly Views views;
+    readonly SampleLibrary samples;
+    readonly ILogger<VisualizationSession> logger;
+    readonly CancellationTokenSource lifetime = new();
+    long versions;
+    long latestRequest;
+
+    /// <summary>Creates an empty session.</summary>
+    public VisualizationSession(ModelHost host, InferenceQueue queue, Views views, SampleLibrary samples,
+        IOptions<AlexVisOptions> options, ILogger<VisualizationSession> logger)
+    {
+        this.host = host;
+        this.queue = queue;
+        this.views = views;
+        this.samples = samples;
+        this.logger = logger;
+        Limits = options.Value.Upload;
+        host.StatusChanged += OnModelStatus;
+    }
+
+    /// <inheritdoc />
+    public event Action? Changed;
+
+    /// <inheritdoc />
+    public ModelStatus ModelStatus => host.Status;
+
+    /// <inheritdoc />
+    public IReadOnlyList<SampleInfo> Samples => samples.All;
+
+    /// <inheritdoc />
+    public ImageLimits Limits { get; }
+
+    /// <inheritdoc />
+    public ImageView? Image { get; private set; }
+
+    /// <inheritdoc />
+    public LayerInfo Layer { get; private set; } = AlexNetLayers.Visible[0];
+
+    /// <inheritdoc />
+    public int? Channel { get; private set; }
+
+    /// <inheritdoc />
+    public ScaleMode Scale { get; private set; } = ScaleMode.PerChannel;
+
+    /// <inheritdoc />
+    public Colormap Colormap { get; private set; } = Colormap.Viridis;
+
+    /// <inheritdoc />
+    public bool Dark { get; private set; }
+
+    /// <inheritdoc />
+    public string? Busy { get; private set; }
+
+    /// <inheritdoc />
+    public Task<string?> LoadSampleAsync(string name)
+    {
+        var bytes = samples.Read(name);
+        if (bytes is null) return Task.FromResult<string?>($"There is no sample called '{name}'.");
+        return TraceAsync(bytes, samples.FileName(name)!, name);
+    }
+
+    /// <inheritdoc />
+    public async Task<string?> UploadAsync(Stream content, long size, string name)
+    {
+        if (size > Limits.MaxBytes)
+            return Reject(ImageProblem.TooLarge, $"'{name}' is {size / 1048576.0:0.#} MB; the limit is {Limits.MaxBytes / 1048576.0:0.#} MB. Save a smaller JPEG or PNG and try again.");
+        if (size == 0)
+            return Reject(ImageProblem.Empty, $"'{name}' is empty.");
+        byte[] bytes;
+        SetBusy($"Reading {name}…");
+        try
+        {
+            using var buffer = new MemoryStream((int)size);
+            await content.CopyToAsync(buffer, lifetime.Token);
+            if (buffer.Length > Limits.MaxBytes)
+                return Reject(ImageProblem.TooLarge, $"'{name}' is larger than the {Limits.MaxBytes / 1048576.0:0.#} MB limit.");
+            bytes = buffer.ToArray();
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or OperationCanceledException)
+        {
+            SetBusy(null);
+            return lifetime.IsCancellationRequested ? null : $"'{name}' could not be read from your browser: {e.Message}";
+        }
+        return await TraceAsync(bytes, name, null);
+    }
+
+    async Task<string?> TraceAsync(byte[] bytes, string name, string? sampleName)
+    {
+        long request = Interlocked.Increment(ref latestRequest);
+        var key = ContentKey.Of(bytes);
+        try
+        {
+            var result = views.KnownTrace(key);
+            if (result is null)
+            {
+                SetBusy(host.Status.IsReady ? $"Analysing {name}…" : $"Waiting for the network to load, then analysing {name}…");
+                result = await queue.TraceAsync(bytes, name, lifetime.Token);
+                views.Remember(key, result);
+            }
+            if (request != Interlocked.Read(ref latestRequest)) return null; // a newer image was asked for meanwhile
+            Image = new ImageView(Interlocked.Increment(ref versions), name, key, sampleName, $"api/crops/{key}.png", result.Trace, result.Compute);
+            if (Channel is { } c && c >= Layer.Channels) Channel = null;
+            Busy = null;
+            Changed?.Invoke();
+            return null;
+        }
+        catch (ImageRejectedException e)
+        {
+            return Reject(e.Problem, e.Message, request);
+        }
+        catch (ServerBusyException e)
+        {
+            return Reject(null, e.Message, request);
+        }
+        catch (OperationCanceledException) when (lifetime.IsCancellationRequested)
+        {
+            return null; // the student has left
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Tracing {Name} failed", name);
+            return Reject(null, $"'{name}' could not be analysed: {e.Message}", request);
+        }
+    }
+
+    string Reject(ImageProblem? problem, string message, long? request = null)
+    {
+        logger.LogInformation("Refused an image ({Problem}): {Message}", problem, message);
+        if (request is null || request == Interlocked.Read(ref latestRequest)) SetBusy(null);
+        return message;
+    }
+
+    /// <inheritdoc />
+    public void SelectLayer(LayerInfo layer)
+    {
+        if (layer.Equals(Layer)) return;
+        Layer = layer;
+        if (Channel is { } c && c >= layer.Channels) Channel = null;
+        Changed?.Invoke();
+    }
+
+    /// <inheritdoc />
+    public void SelectChannel(int? channel)
+    {
+        if (channel is { } c && (c < 0 || c >= Layer.Channels)) channel = null;
+        if (channel == Channel) return;
+        Channel = channel;
+        Changed?.Invoke();
+    }
+
+    /// <inheritdoc />
+    public void SetScale(ScaleMode scale)
+    {
+        if (scale == Scale) return;
+        Scale = scale;
+        Changed?.Invoke();
+    }
+
+    /// <inheritdoc />
+    public void SetColormap(Colormap colormap)
+    {
+        if (colormap == Colormap) return;
+        Colormap = colormap;
+        Changed?.Invoke();
+    }
+
+    /// <inheritdoc />
+    public void SetDark(bool dark)
+    {
+        if (dark == Dark) return;
+        Dark = dark;
+        Changed?.Invoke();
+    }
+
+    /// <inheritdoc />
+    public MontageView? Montage() =>
+        Image is { } image && Layer.IsSpatial ? views.Montage(image.ContentKey, image.Trace, Layer, Scale) : null;
+
+    /// <inheritdoc />
+    public float[]? ChannelValues(LayerInfo layer, int channel, long version)
+    {
+        if (Image is not { } image || image.Version != version || channel < 0 || channel >= layer.Channels) return null;
+        return image.Trace[layer].Channel(channel).ToArray();
+    }
+
+    /// <inheritdoc />
+    public float[]? LayerValues(LayerInfo layer) => Image?.Trace[layer].Data;
+
+    /// <inheritdoc />
+    public ChannelStats? Stats(LayerInfo layer, int channel) =>
+        Image is { } image && channel >= 0 && channel < layer.Channels ? image.Trace[layer].Stats(channel) : null;
+
+    /// <inheritdoc />
+    public KernelView? Kernels(LayerInfo layer, int page) =>
+        host.Status.IsReady && layer.Kind == LayerKind.Convolution ? views.Kernels(layer, page) : null;
+
+    /// <inheritdoc />
+    public float[]? FilterWeights(LayerInfo layer, int filter)
+    {
+        if (!host.Status.IsReady || layer.Kind != LayerKind.Convolution) return null;
+        var k = host.Kernels(layer.Name);
+        return filter >= 0 && filter < k.OutChannels ? k.Filter(filter).ToArray() : null;
+    }
+
+    void SetBusy(string? what)
+    {
+        Busy = what;
+        Changed?.Invoke();
+    }
+
+    void OnModelStatus(ModelStatus status) => Changed?.Invoke();
+
+    /// <summary>Cancels this student's queued work and stops listening to the model.</summary>
+    public void Dispose()
+    {
+        host.StatusChanged -= OnModelStatus;
+        lifetime.Cancel();
+        lifetime.Dispose();
+    }
+}
