@@ -136,5 +136,8 @@ public static class ImageDecoder
         return null;
     }
 
-    static string Megabytes(long bytes) => bytes >= 1024 * 1024 ? $"{bytes / (1024.0 * 1024):0.#} MB" : $"{bytes / 1024.0:0.#} KB";
+    /// <summary>A file size for people: "4.2 MB", or "730 KB" below a megabyte.</summary>
+    public static string Megabytes(long bytes) => bytes >= 1024 * 1024
+        ? FormattableString.Invariant($"{bytes / (1024.0 * 1024):0.#} MB")
+        : FormattableString.Invariant($"{bytes / 1024.0:0.#} KB");
 }

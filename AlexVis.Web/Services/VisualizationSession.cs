@@ -77,7 +77,7 @@ public sealed class VisualizationSession : IVisualizationSession, IDisposable
     public async Task<string?> UploadAsync(Stream content, long size, string name)
     {
         if (size > Limits.MaxBytes)
-            return Reject(ImageProblem.TooLarge, $"'{name}' is {size / 1048576.0:0.#} MB; the limit is {Limits.MaxBytes / 1048576.0:0.#} MB. Save a smaller JPEG or PNG and try again.");
+            return Reject(ImageProblem.TooLarge, $"'{name}' is {ImageDecoder.Megabytes(size)}; the limit is {ImageDecoder.Megabytes(Limits.MaxBytes)}. Save a smaller JPEG or PNG and try again.");
         if (size == 0)
             return Reject(ImageProblem.Empty, $"'{name}' is empty.");
         byte[] bytes;
@@ -87,7 +87,7 @@ public sealed class VisualizationSession : IVisualizationSession, IDisposable
             using var buffer = new MemoryStream((int)size);
             await content.CopyToAsync(buffer, lifetime.Token);
             if (buffer.Length > Limits.MaxBytes)
-                return Reject(ImageProblem.TooLarge, $"'{name}' is larger than the {Limits.MaxBytes / 1048576.0:0.#} MB limit.");
+                return Reject(ImageProblem.TooLarge, $"'{name}' is larger than the {ImageDecoder.Megabytes(Limits.MaxBytes)} limit.");
             bytes = buffer.ToArray();
         }
         catch (Exception e) when (e is IOException or InvalidOperationException or OperationCanceledException)

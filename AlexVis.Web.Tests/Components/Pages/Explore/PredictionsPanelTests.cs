@@ -1,0 +1,24 @@
+using AlexVis.Web.Components.Pages.Explore;
+using AlexVis.Web.Tests.Support;
+
+namespace AlexVis.Web.Tests.Components.Pages.Explore;
+
+public class PredictionsPanelTests : ComponentTest
+{
+    [Fact]
+    public void The_top5_are_listed_with_class_names_and_probabilities()
+    {
+        Session.ShowImage();
+        var cut = Render<PredictionsPanel>();
+        var items = cut.FindAll("[data-testid=prediction]");
+        Assert.Equal(["281", "285", "282", "287", "292"], items.Select(i => i.GetAttribute("data-class")));
+        Assert.Contains("tabby", items[0].TextContent);
+        Assert.Contains("53.12 %", items[0].TextContent);
+        Assert.Contains("Egyptian cat", items[1].TextContent);
+        Assert.Contains("this ranking is noise", cut.Markup); // the fake trace is untrained
+    }
+
+    [Fact]
+    public void Without_an_image_there_is_nothing_to_rank() =>
+        Assert.Contains("five best guesses appear here", Render<PredictionsPanel>().Markup);
+}

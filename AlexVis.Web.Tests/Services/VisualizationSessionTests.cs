@@ -1,0 +1,100 @@
+using AlexVis.Model.Network;
+using AlexVis.Model.Visualization;
+using AlexVis.Web.Options;
+using AlexVis.Web.Services;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace AlexVis.Web.Tests.Services;
+
+/// <summary>The real session over an unstarted host: selection rules and refusals that need no forward (and no libtorch).</summary>
+public sealed class VisualizationSessionTests : IDisposable
+{
+    readonly VisualizationSession session;
+    readonly ModelHost host;
+    int changes;
+
+    public VisualizationSessionTests()
+    {
+        var options = Microsoft.Extensions.Options.Options.Create(new AlexVisOptions { Upload = { MaxBytes = 2048 } });
+        var services = new ServiceCollection().AddHttpClient().AddMetrics().BuildServiceProvider();
+        var telemetry = new Telemetry(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+        host = new ModelHost(options, NullLogger<ModelHost>.Instance, services.GetRequiredService<IHttpClientFactory>());
+        var queue = new InferenceQueue(host, options, telemetry, NullLogger<InferenceQueue>.Instance);
+        var views = new Views(host, options, telemetry, NullLogger<Views>.Instance);
+        var samples = new SampleLibrary(options, new Env(), NullLogger<SampleLibrary>.Instance);
+        session = new VisualizationSession(host, queue, views, samples, options, NullLogger<VisualizationSession>.Instance);
+        session.Changed += () => changes++;
+    }
+
+    [Fact]
+    public void A_channel_survives_layers_that_have_it_and_is_dropped_by_layers_that_do_not()
+    {
+        session.SelectLayer(AlexNetLayers.Get("conv2"));
+        session.SelectChannel(150);
+        session.SelectLayer(AlexNetLayers.Get("relu2"));
+        Assert.Equal(150, session.Channel);
+        session.SelectLayer(AlexNetLayers.Get("conv1"));
+        Assert.Null(session.Channel); // conv1 has 64 channels
+        session.SelectChannel(64);
+        Assert.Null(session.Channel);
+        Assert.Equal(4, changes); // three layer changes and the one dropped channel counted once with its layer
+    }
+
+    [Fact]
+    public void Unchanged_settings_raise_nothing()
+    {
+        session.SetScale(ScaleMode.PerChannel);
+        session.SetColormap(Colormap.Viridis);
+        session.SelectLayer(AlexNetLayers.Visible[0]);
+        session.SetDark(false);
+        Assert.Equal(0, changes);
+        session.SetColormap(Colormap.Grey);
+        Assert.Equal(1, changes);
+    }
+
+    [Fact]
+    public async Task An_oversize_upload_is_refused_before_a_byte_is_read()
+    {
+        var stream = new UnreadableStream();
+        var message = await session.UploadAsync(stream, 4096, "big.jpg");
+        Assert.Equal("'big.jpg' is 4 KB; the limit is 2 KB. Save a smaller JPEG or PNG and try again.", message);
+        Assert.Null(session.Image);
+        Assert.Null(session.Busy);
+    }
+
+    [Fact]
+    public async Task An_unknown_sample_is_a_message_not_an_exception() =>
+        Assert.Equal("There is no sample called 'unicorn'.", await session.LoadSampleAsync("unicorn"));
+
+    [Fact]
+    public void Before_any_image_there_is_nothing_to_show()
+    {
+        Assert.Null(session.Montage());
+        Assert.Null(session.ChannelValues(AlexNetLayers.Visible[0], 0, 1));
+        Assert.Null(session.Kernels(AlexNetLayers.Visible[0], 0)); // the model has not loaded
+        Assert.Equal(ModelStage.Starting, session.ModelStatus.Stage);
+    }
+
+    public void Dispose()
+    {
+        session.Dispose();
+        host.Dispose();
+    }
+
+    sealed class UnreadableStream : MemoryStream
+    {
+        public override int Read(byte[] buffer, int offset, int count) => throw new InvalidOperationException("read");
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) => throw new InvalidOperationException("read");
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default) => throw new InvalidOperationException("read");
+    }
+
+    sealed class Env : IHostEnvironment
+    {
+        public string EnvironmentName { get; set; } = "Test";
+        public string ApplicationName { get; set; } = "AlexVis.Web";
+        public string ContentRootPath { get; set; } = AppContext.BaseDirectory;
+        public Microsoft.Extensions.FileProviders.IFileProvider ContentRootFileProvider { get; set; } = null!;
+    }
+}
