@@ -45,3 +45,17 @@ public class KernelFiguresTests
         Assert.Null(page.Hit(ox + 1, oy)); // the gap between slices
     }
 }
+
+public class KernelFigureLevelsTests
+{
+    [Fact]
+    public void Slice_pages_can_use_fewer_grey_levels()
+    {
+        var conv = new LayerInfo(3, "features.3", "conv2", LayerKind.Convolution, [1, 1, 1], "");
+        var k = new ConvKernels(conv, 1, 1, 1, 3, [0f, 0.5f, 1f], [0f]);
+        var page = KernelFigures.Slices(k, 0, 1, topLevel: 31);
+        Assert.Equal(new byte[] { 0, 16, 31 }, page.Levels); // round(0.5 · 31) = 16
+        var drawn = KernelFigures.Draw(page);
+        Assert.Equal((255, 255, 255), drawn[2, 0]);
+    }
+}

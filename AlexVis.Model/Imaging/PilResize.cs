@@ -14,6 +14,7 @@ internal static class PilResize
     sealed record Axis(int[] Min, int[] Taps, int[] Kernel, int KernelSize);
 
     /// <summary>The region [left, left + w) × [top, top + h) of <paramref name="src"/> resized to outWidth × outHeight.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static RgbImage BilinearRegion(RgbImage src, int outWidth, int outHeight, int left, int top, int w, int h)
     {
         bool horizontal = outWidth != src.Width;

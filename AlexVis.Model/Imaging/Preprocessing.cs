@@ -38,6 +38,7 @@ public static class Preprocessing
     }
 
     /// <summary>ToTensor then Normalize, in float32 with torchvision's order of operations: ((v / 255) − mean) / std.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static float[] Normalise(RgbImage crop)
     {
         int plane = crop.Width * crop.Height;

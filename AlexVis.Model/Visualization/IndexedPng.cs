@@ -35,6 +35,7 @@ public static class IndexedPng
     }
 
     /// <summary>Encodes width × height palette indices.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static byte[] Encode(ReadOnlySpan<byte> indices, int width, int height, ReadOnlySpan<byte> palette)
     {
         if (indices.Length != width * height) throw new ArgumentException("indices must hold width × height bytes", nameof(indices));

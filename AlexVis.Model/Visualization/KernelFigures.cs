@@ -7,8 +7,9 @@ namespace AlexVis.Model.Visualization;
 /// <param name="FirstFilter">The first filter on the page.</param>
 /// <param name="Filters">The block grid: one tile per filter.</param>
 /// <param name="Slices">The grid inside a block: one tile per input channel.</param>
-/// <param name="Levels">Grey levels 0–254 (255 = gap), row-major, <see cref="Filters"/>.Width × Height cells.</param>
-public sealed record KernelSlicePage(int FirstFilter, MontageLayout Filters, MontageLayout Slices, byte[] Levels)
+/// <param name="Levels">Grey levels 0–<paramref name="TopLevel"/> (255 = gap), row-major, <see cref="Filters"/>.Width × Height cells.</param>
+/// <param name="TopLevel">The highest level used.</param>
+public sealed record KernelSlicePage(int FirstFilter, MontageLayout Filters, MontageLayout Slices, byte[] Levels, int TopLevel = QuantisedMontage.MaxTopLevel)
 {
     /// <summary>Filter, input channel, kernel row and column under cell (x, y), or null over a gap.</summary>
     public (int Filter, int InChannel, int Row, int Column)? Hit(int x, int y)
@@ -52,7 +53,11 @@ public static class KernelFigures
     }
 
     /// <summary>Filters [first, first + count) as blocks of grey slices, each filter normalised over all its slices.</summary>
-    public static KernelSlicePage Slices(ConvKernels kernels, int first, int count)
+    /// <param name="kernels">The layer's kernels.</param>
+    /// <param name="first">First filter on the page.</param>
+    /// <param name="count">Filters on the page.</param>
+    /// <param name="topLevel">Highest grey level: 254 for figures; fewer levels make a smaller page for the browser.</param>
+    public static KernelSlicePage Slices(ConvKernels kernels, int first, int count, int topLevel = QuantisedMontage.MaxTopLevel)
     {
         if (first < 0 || first >= kernels.OutChannels) throw new ArgumentOutOfRangeException(nameof(first));
         count = Math.Min(count, kernels.OutChannels - first);
@@ -71,15 +76,15 @@ public static class KernelFigures
                 for (int y = 0; y < kernels.KernelHeight; y++)
                     for (int x = 0; x < kernels.KernelWidth; x++)
                         levels[(by + sy + y) * outer.Width + bx + sx + x] =
-                            Montage.Level(w[(c * kernels.KernelHeight + y) * kernels.KernelWidth + x], lo, hi);
+                            Montage.Level(w[(c * kernels.KernelHeight + y) * kernels.KernelWidth + x], lo, hi, topLevel);
             }
         }
-        return new KernelSlicePage(first, outer, inner, levels);
+        return new KernelSlicePage(first, outer, inner, levels, topLevel);
     }
 
     /// <summary>A slice page drawn in grey with the given background for gaps, each cell scale × scale pixels.</summary>
     public static RgbImage Draw(KernelSlicePage page, int scale = 1, (byte R, byte G, byte B)? background = null) =>
-        Montage.Colourise(new QuantisedMontage(page.Filters, page.Levels, [], []), Colormap.Grey, scale, background);
+        Montage.Colourise(new QuantisedMontage(page.Filters, page.Levels, [], [], page.TopLevel), Colormap.Grey, scale, background);
 
     /// <summary>Enlarges an image by an integer factor with square pixels (kernels are only a few weights wide).</summary>
     public static RgbImage Enlarge(RgbImage image, int scale)

@@ -37,6 +37,7 @@ public static class Montage
     /// <param name="globalRange">Range over all layers, required for <see cref="ScaleMode.Global"/>.</param>
     /// <param name="gap">Cells between tiles.</param>
     /// <param name="topLevel">Highest level, 1–254: 254 keeps every 8-bit level, 127 halves the PNG entropy.</param>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static QuantisedMontage Quantise(FeatureMaps maps, ScaleMode mode, (float Min, float Max)? globalRange = null, int gap = 1,
         int topLevel = QuantisedMontage.MaxTopLevel)
     {

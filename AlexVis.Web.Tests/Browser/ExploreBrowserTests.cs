@@ -159,6 +159,24 @@ public class ExploreBrowserTests(BrowserFixture app, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_photo_dropped_on_the_zone_is_analysed()
+    {
+        var page = await app.OpenAsync("?sample=chelsea");
+        var crop = await page.CropSourceAsync();
+        var bytes = File.ReadAllBytes(Path.Combine(samples, "coffee.png"));
+        await page.Page.EvaluateAsync(@"bytes => {
+            const zone = document.querySelector('[data-testid=upload-zone]');
+            const data = new DataTransfer();
+            data.items.add(new File([new Uint8Array(bytes)], 'dropped.png', { type: 'image/png' }));
+            zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }));
+            zone.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+        }", bytes.Select(b => (int)b).ToArray());
+        await page.Page.Locator("[data-testid=image-name]", new() { HasTextString = "dropped.png" }).WaitForAsync(new() { Timeout = 30_000 });
+        Assert.NotEqual(crop, await page.CropSourceAsync());
+        Assert.Equal(OracleTop5("coffee"), await page.PredictionsAsync());
+    }
+
+    [Fact]
     public async Task Colormap_scale_and_theme_switch_in_place()
     {
         var page = await app.OpenAsync("?sample=astronaut");
@@ -237,5 +255,50 @@ public class ExploreBrowserTests(BrowserFixture app, ITestOutputHelper output)
                     return ms.ToArray();
                 }
         }
+    }
+}
+
+[Collection(BrowserCollection.Name)]
+public class KernelsBrowserTests(BrowserFixture app)
+{
+    static readonly string oracle = Path.Combine(AppServer.RepositoryRoot(), "AlexVis.Model.Tests", "TestData", "oracle");
+
+    [Fact]
+    public async Task Scrolled_into_view_conv1_filters_show_pytorchs_weights_and_open_their_map()
+    {
+        var page = await app.OpenAsync("?sample=chelsea");
+        var kernels = page.Page.Locator("[data-testid=kernels]");
+        Assert.Null(await kernels.GetAttributeAsync("data-kernels-key")); // below the fold: not loaded
+        await kernels.ScrollIntoViewIfNeededAsync();
+        await page.Page.WaitForFunctionAsync("() => !!document.querySelector('[data-testid=kernels]').dataset.kernelsKey");
+
+        // Filter 21 sits in row 2, column 5 of the 8 × 8 grid of 11 × 11 tiles (1-cell gaps). Zoom on it, hover row 4, column 6.
+        const int filter = 21, row = 4, column = 6;
+        await page.Page.EvaluateAsync(@"async () => {
+            const el = document.querySelector('[data-testid=kernels]');
+            await window.Plotly.relayout(el, { 'xaxis.range': [5 * 12 - 0.5, 5 * 12 + 10.5], 'yaxis.range': [2 * 12 + 10.5, 2 * 12 - 0.5] });
+        }");
+        var point = await page.Page.EvaluateAsync<float[]>(@"([x, y]) => {
+            const el = document.querySelector('[data-testid=kernels]');
+            const drag = el.querySelector('.nsewdrag').getBoundingClientRect();
+            return [drag.left + el._fullLayout.xaxis.c2p(x), drag.top + el._fullLayout.yaxis.c2p(y)];
+        }", new[] { 5 * 12 + column, 2 * 12 + row });
+        await page.Page.Mouse.MoveAsync(point[0], point[1]);
+        await page.Page.WaitForFunctionAsync("() => (document.querySelector('[data-testid=kernels]').parentElement.querySelector('.av-tooltip')?.dataset.value || '').includes(',')");
+        var shown = await page.Page.EvaluateAsync<string>("() => document.querySelector('[data-testid=kernels]').parentElement.querySelector('.av-tooltip').dataset.value");
+        var expected = Enumerable.Range(0, 3).Select(c => Weight(filter, c, row, column)).ToArray();
+        Assert.Equal(expected, shown.Split(',').Select(v => float.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray());
+
+        await page.Page.Mouse.ClickAsync(point[0], point[1]);
+        await page.Page.Locator("[data-testid=channel-title]", new() { HasTextString = $"conv1 · channel {filter} " }).WaitForAsync();
+    }
+
+    static float Weight(int filter, int channel, int row, int column)
+    {
+        using var f = File.OpenRead(Path.Combine(oracle, "conv1-weight.f32"));
+        var bytes = new byte[4];
+        f.Position = (((filter * 3L + channel) * 11 + row) * 11 + column) * 4;
+        f.ReadExactly(bytes);
+        return BitConverter.ToSingle(bytes);
     }
 }

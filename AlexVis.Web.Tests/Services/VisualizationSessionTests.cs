@@ -13,6 +13,7 @@ public sealed class VisualizationSessionTests : IDisposable
 {
     readonly VisualizationSession session;
     readonly ModelHost host;
+    readonly UploadTokens tokens;
     int changes;
 
     public VisualizationSessionTests()
@@ -24,7 +25,8 @@ public sealed class VisualizationSessionTests : IDisposable
         var queue = new InferenceQueue(host, options, telemetry, NullLogger<InferenceQueue>.Instance);
         var views = new Views(host, options, telemetry, NullLogger<Views>.Instance);
         var samples = new SampleLibrary(options, new Env(), NullLogger<SampleLibrary>.Instance);
-        session = new VisualizationSession(host, queue, views, samples, options, NullLogger<VisualizationSession>.Instance);
+        tokens = new UploadTokens();
+        session = new VisualizationSession(host, queue, views, samples, tokens, options, NullLogger<VisualizationSession>.Instance);
         session.Changed += () => changes++;
     }
 
@@ -62,6 +64,23 @@ public sealed class VisualizationSessionTests : IDisposable
         Assert.Equal("'big.jpg' is 4 KB; the limit is 2 KB. Save a smaller JPEG or PNG and try again.", message);
         Assert.Null(session.Image);
         Assert.Null(session.Busy);
+    }
+
+    [Fact]
+    public async Task A_body_longer_than_announced_is_cut_off_at_the_limit()
+    {
+        var message = await session.UploadAsync(new MemoryStream(new byte[5000]), -1, "stream.jpg");
+        Assert.Equal("'stream.jpg' is larger than the 2 KB limit. Save a smaller JPEG or PNG and try again.", message);
+    }
+
+    [Fact]
+    public void The_upload_token_finds_this_session_until_it_ends()
+    {
+        Assert.Same(session, tokens.Find(session.UploadToken));
+        Assert.Equal(32, session.UploadToken.Length);
+        Assert.Null(tokens.Find("guess"));
+        session.Dispose();
+        Assert.Null(tokens.Find(session.UploadToken));
     }
 
     [Fact]

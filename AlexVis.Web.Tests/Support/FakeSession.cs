@@ -15,6 +15,12 @@ public sealed class FakeSession : IVisualizationSession
 {
     public event Action? Changed;
 
+    public event Action<string>? UploadFailed;
+
+    public string UploadToken { get; } = "token-of-this-page";
+
+    public void FailUpload(string message) => UploadFailed?.Invoke(message);
+
     public ModelStatus ModelStatus { get; set; } = new(ModelStage.Ready, "ready", null, Untrained);
     public IReadOnlyList<SampleInfo> Samples { get; set; } =
     [

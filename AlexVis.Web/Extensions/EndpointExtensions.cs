@@ -1,7 +1,10 @@
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using AlexVis.Model.Labels;
+using AlexVis.Web.Options;
 using AlexVis.Web.Services;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -19,6 +22,7 @@ public static class EndpointExtensions
         api.MapGet("/samples/{name}/thumbnail.png", (string name, SampleLibrary samples) =>
             samples.Thumbnail(name) is { } png ? Results.File(png, "image/png") : Results.NotFound());
         api.MapGet("/classes.json", () => Results.Json(ImageNetClasses.Names));
+        api.MapPost("/uploads", ReceiveUpload);
         api.MapGet("/health", (ModelHost host, InferenceQueue queue) => Results.Json(new
         {
             stage = host.Status.Stage.ToString(),
@@ -27,6 +31,23 @@ public static class EndpointExtensions
             queue = queue.Length,
         }));
         return app;
+    }
+
+    /// <summary>
+    /// A photo posted by a page's drop zone: the X-AlexVis-Upload header names the student's session, X-File-Name the
+    /// file. The answer comes once the photo is traced (or refused): {"error": message or null}.
+    /// </summary>
+    static async Task<IResult> ReceiveUpload(HttpRequest request, UploadTokens tokens, IOptions<AlexVisOptions> options)
+    {
+        if (tokens.Find(request.Headers["X-AlexVis-Upload"]) is not VisualizationSession session)
+            return Results.Json(new { error = "This page has lost its connection to the server; reload it and try again." }, statusCode: 403);
+        var name = Uri.UnescapeDataString(request.Headers["X-File-Name"].ToString());
+        if (string.IsNullOrWhiteSpace(name)) name = "upload";
+        // The session refuses a body over the limit before reading it, so the server's own limit only needs to allow the limit.
+        var body = request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (body is { IsReadOnly: false }) body.MaxRequestBodySize = Math.Max(options.Value.Upload.MaxBytes + 1, body.MaxRequestBodySize ?? 0);
+        var error = await session.ReceiveUploadAsync(request.Body, request.ContentLength ?? -1, Path.GetFileName(name));
+        return Results.Json(new { error });
     }
 
     /// <summary>Prints where teachers and students can open the app once it listens.</summary>

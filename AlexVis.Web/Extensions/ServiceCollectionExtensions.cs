@@ -24,6 +24,7 @@ public static class ServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<InferenceQueue>());
         services.AddSingleton<Views>();
         services.AddSingleton<SampleLibrary>();
+        services.AddSingleton<UploadTokens>();
 
         services.AddScoped<VisualizationSession>();
         services.AddScoped<IVisualizationSession>(sp => sp.GetRequiredService<VisualizationSession>());

@@ -77,16 +77,19 @@ public sealed class ExploreInterop(IJSRuntime js, IVisualizationSession session)
         await m.InvokeVoidAsync("showUnits", callTimeout, element, new { values = Bytes(values), layer = Layer(layer), version, labelled = layer.Channels == AlexNetLayers.ClassCount });
     }
 
-    /// <summary>Shows a page of kernels.</summary>
+    /// <summary>Shows a page of kernels; like montages, its bytes go over the wire once per page.</summary>
     public async Task ShowKernelsAsync(ElementReference element, KernelView view)
     {
         var m = await Module();
-        await m.InvokeVoidAsync("showKernels", callTimeout, element, new
+        object Payload(byte[]? png) => new
         {
-            key = view.Key, png = view.Png, colour = view.Colour,
+            key = view.Key, png, colour = view.Colour,
             filters = Layout(view.Filters), slices = view.Slices is null ? null : Layout(view.Slices),
             firstFilter = view.FirstFilter, shape = view.Shape, layer = Layer(view.Layer),
-        });
+        };
+        if (await m.InvokeAsync<string>("showKernels", callTimeout, element, Payload(sent.Contains(view.Key) ? null : view.Png)) == "need-bytes")
+            await m.InvokeAsync<string>("showKernels", callTimeout, element, Payload(view.Png));
+        sent.Add(view.Key);
     }
 
     /// <summary>Recolours what is on screen (no server data needed); a no-op when nothing changed.</summary>
@@ -99,6 +102,24 @@ public sealed class ExploreInterop(IJSRuntime js, IVisualizationSession session)
     }
 
     (Colormap, bool) appearance = (Colormap.Viridis, false);
+
+    /// <summary>Lets the drop zone and file input post files to this session.</summary>
+    public async Task AttachUploadAsync(ElementReference zone, ElementReference input)
+    {
+        var m = await Module();
+        await m.InvokeVoidAsync("attachUpload", zone, input, session.UploadToken);
+    }
+
+    /// <summary>Calls <paramref name="onVisible"/> once, when the element first scrolls into view.</summary>
+    public async Task WhenVisibleAsync(ElementReference element, Func<Task> onVisible)
+    {
+        var m = await Module();
+        var callback = DotNetObjectReference.Create(new VisibilityCallback(onVisible));
+        callbacks.Add(callback);
+        await m.InvokeVoidAsync("whenVisible", element, callback);
+    }
+
+    readonly List<DotNetObjectReference<VisibilityCallback>> callbacks = [];
 
     /// <summary>Frees a plot's browser resources.</summary>
     public async Task PurgeAsync(ElementReference element)
@@ -136,7 +157,16 @@ public sealed class ExploreInterop(IJSRuntime js, IVisualizationSession session)
             catch (TaskCanceledException) { }
         }
         bridge?.Dispose();
+        foreach (var c in callbacks) c.Dispose();
     }
+}
+
+/// <summary>The browser's "this element is now visible" call.</summary>
+public sealed class VisibilityCallback(Func<Task> onVisible)
+{
+    /// <summary>Called by alexvis.js once the element is in view.</summary>
+    [JSInvokable]
+    public Task Visible() => onVisible();
 }
 
 /// <summary>What the browser may ask of the server: exact values, and selections made by clicking in a plot.</summary>

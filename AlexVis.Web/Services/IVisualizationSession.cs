@@ -61,6 +61,12 @@ public interface IVisualizationSession
     /// <summary>Reads, checks and traces an uploaded file; returns a message for the student when it fails (the current image stays).</summary>
     Task<string?> UploadAsync(Stream content, long size, string name);
 
+    /// <summary>The token with which this session's page posts files to <c>/api/uploads</c>.</summary>
+    string UploadToken { get; }
+
+    /// <summary>Raised (on any thread) with a message for the student about an upload that failed.</summary>
+    event Action<string>? UploadFailed;
+
     /// <summary>Selects a layer (keeping the channel when the new layer has it).</summary>
     void SelectLayer(LayerInfo layer);
 

@@ -130,7 +130,12 @@ public sealed class InferenceQueue : BackgroundService
             }
             try
             {
-                live.Add((job, Preprocessing.Prepare(ImageDecoder.Decode(job.Data, limits, job.Name))));
+                var decoding = Stopwatch.GetTimestamp();
+                var image = ImageDecoder.Decode(job.Data, limits, job.Name);
+                var decoded = Stopwatch.GetElapsedTime(decoding);
+                live.Add((job, Preprocessing.Prepare(image)));
+                logger.LogDebug("{Name}: {Width}×{Height} decoded in {Decode:0} ms, resized and cropped in {Prepare:0} ms",
+                    job.Name, image.Width, image.Height, decoded.TotalMilliseconds, (Stopwatch.GetElapsedTime(decoding) - decoded).TotalMilliseconds);
             }
             catch (ImageRejectedException e)
             {

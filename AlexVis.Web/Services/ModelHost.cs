@@ -77,6 +77,9 @@ public sealed class ModelHost(IOptions<AlexVisOptions> options, ILogger<ModelHos
             var model = await ModelLoader.LoadAsync(settings.Model, progress, http, stoppingToken);
             foreach (var problem in model.Weights.Problems) logger.LogWarning("Weights: {Problem}", problem);
             logger.LogInformation("Model ready on {Device} with {Threads} threads: {Weights}", model.DeviceName, TorchRuntime.Threads, model.Weights.Describe());
+            // libtorch prepares its kernels on the first forward; do that now rather than on a student's image.
+            model.Trace(new AlexVis.Model.Imaging.ModelInput(new float[AlexVis.Model.Imaging.ModelInput.Length],
+                new AlexVis.Model.Imaging.RgbImage(224, 224, new byte[224 * 224 * 3])));
             Publish(new ModelStatus(ModelStage.Ready, model.Weights.IsPretrained
                 ? $"Pretrained weights from {model.Weights.Path}" : "Untrained network: " + model.Weights.Reason, null, model.Weights));
             ready.TrySetResult(model);

@@ -45,6 +45,7 @@ public sealed class Views(ModelHost host, IOptions<AlexVisOptions> options, Tele
     readonly LruCache<string, MontageView> montages = new(512);
     readonly LruCache<string, byte[]> crops = new(256);
     readonly LruCache<string, KernelView> kernels = new(256);
+    const int KernelLevels = 32;
 
     /// <summary>A finished trace for these image bytes, if one is kept.</summary>
     public TraceResult? KnownTrace(string contentKey) => traces.TryGet(contentKey, out var t) ? t : null;
@@ -61,6 +62,24 @@ public sealed class Views(ModelHost host, IOptions<AlexVisOptions> options, Tele
     {
         var key = $"{contentKey}.{layer.Index}.{(int)scale}";
         return montages.GetOrAdd(key, () => Task.FromResult(Draw(key, trace, layer, scale))).Result;
+    }
+
+    /// <summary>
+    /// Draws the montages a student is likely to step to next (the neighbouring layers) in the background, so the
+    /// step finds them ready; stepping onto one still being drawn waits for that drawing rather than repeating it.
+    /// </summary>
+    public void Prefetch(string contentKey, Trace trace, LayerInfo around, ScaleMode scale)
+    {
+        var visible = AlexNetLayers.Visible;
+        int at = visible.ToList().IndexOf(around);
+        foreach (var i in new[] { at + 1, at - 1 })
+        {
+            if (i < 0 || i >= visible.Count || !visible[i].IsSpatial) continue;
+            var key = $"{contentKey}.{visible[i].Index}.{(int)scale}";
+            if (montages.TryGet(key, out _)) continue;
+            var layer = visible[i];
+            ThreadPool.UnsafeQueueUserWorkItem(_ => Montage(contentKey, trace, layer, scale), null);
+        }
     }
 
     MontageView Draw(string key, Trace trace, LayerInfo layer, ScaleMode scale)
@@ -104,9 +123,12 @@ public sealed class Views(ModelHost host, IOptions<AlexVisOptions> options, Tele
 
     static KernelView SlicePage(string key, ConvKernels k, LayerInfo layer, int page, int perPage, int pages)
     {
-        var slices = KernelFigures.Slices(k, page * perPage, perPage);
-        var image = KernelFigures.Draw(slices, 1, (96, 96, 96));
-        return new KernelView(key, layer, false, Png.Encode(image), slices.Filters, slices.Slices, slices.FirstFilter, page, pages, Shape(k), perPage);
+        // 32 grey levels as palette indices: a fraction of the bytes of the same figure as 8-bit RGB (hover gives
+        // the exact weights), so a step that brings a new page still fits the budget.
+        var slices = KernelFigures.Slices(k, page * perPage, perPage, KernelLevels - 1);
+        var png = IndexedPng.Encode(slices.Levels, slices.Filters.Width, slices.Filters.Height,
+            IndexedPng.MontagePalette(Colormap.Grey, KernelLevels - 1, (96, 96, 96)));
+        return new KernelView(key, layer, false, png, slices.Filters, slices.Slices, slices.FirstFilter, page, pages, Shape(k), perPage);
     }
 
     static int[] Shape(ConvKernels k) => [k.OutChannels, k.InChannels, k.KernelHeight, k.KernelWidth];

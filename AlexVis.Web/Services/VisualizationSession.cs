@@ -14,15 +14,19 @@ public sealed class VisualizationSession : IVisualizationSession, IDisposable
     readonly InferenceQueue queue;
     readonly Views views;
     readonly SampleLibrary samples;
+    readonly UploadTokens tokens;
     readonly ILogger<VisualizationSession> logger;
     readonly CancellationTokenSource lifetime = new();
     long versions;
     long latestRequest;
+    int disposed;
 
     /// <summary>Creates an empty session.</summary>
-    public VisualizationSession(ModelHost host, InferenceQueue queue, Views views, SampleLibrary samples,
+    public VisualizationSession(ModelHost host, InferenceQueue queue, Views views, SampleLibrary samples, UploadTokens tokens,
         IOptions<AlexVisOptions> options, ILogger<VisualizationSession> logger)
     {
+        this.tokens = tokens;
+        UploadToken = tokens.Issue(this);
         this.host = host;
         this.queue = queue;
         this.views = views;
@@ -34,6 +38,20 @@ public sealed class VisualizationSession : IVisualizationSession, IDisposable
 
     /// <inheritdoc />
     public event Action? Changed;
+
+    /// <inheritdoc />
+    public event Action<string>? UploadFailed;
+
+    /// <inheritdoc />
+    public string UploadToken { get; }
+
+    /// <summary>Receives a file posted to /api/uploads and tells the page when it fails.</summary>
+    public async Task<string?> ReceiveUploadAsync(Stream content, long size, string name)
+    {
+        var error = await UploadAsync(content, size, name);
+        if (error is not null) UploadFailed?.Invoke(error);
+        return error;
+    }
 
     /// <inheritdoc />
     public ModelStatus ModelStatus => host.Status;
@@ -76,24 +94,34 @@ public sealed class VisualizationSession : IVisualizationSession, IDisposable
     /// <inheritdoc />
     public async Task<string?> UploadAsync(Stream content, long size, string name)
     {
+        // size < 0: not announced; the limit is then enforced while reading.
         if (size > Limits.MaxBytes)
             return Reject(ImageProblem.TooLarge, $"'{name}' is {ImageDecoder.Megabytes(size)}; the limit is {ImageDecoder.Megabytes(Limits.MaxBytes)}. Save a smaller JPEG or PNG and try again.");
         if (size == 0)
             return Reject(ImageProblem.Empty, $"'{name}' is empty.");
         byte[] bytes;
         SetBusy($"Reading {name}…");
+        var reading = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
-            using var buffer = new MemoryStream((int)size);
-            await content.CopyToAsync(buffer, lifetime.Token);
-            if (buffer.Length > Limits.MaxBytes)
-                return Reject(ImageProblem.TooLarge, $"'{name}' is larger than the {ImageDecoder.Megabytes(Limits.MaxBytes)} limit.");
+            using var buffer = new MemoryStream(size > 0 ? (int)size : 1 << 20);
+            var chunk = new byte[1 << 16];
+            int n;
+            while ((n = await content.ReadAsync(chunk, lifetime.Token)) > 0)
+            {
+                if (buffer.Length + n > Limits.MaxBytes)
+                    return Reject(ImageProblem.TooLarge, $"'{name}' is larger than the {ImageDecoder.Megabytes(Limits.MaxBytes)} limit. Save a smaller JPEG or PNG and try again.");
+                buffer.Write(chunk, 0, n);
+            }
+            if (buffer.Length == 0)
+                return Reject(ImageProblem.Empty, $"'{name}' is empty.");
+            logger.LogDebug("Received {Name} ({Bytes} bytes) in {Ms:0} ms", name, buffer.Length, System.Diagnostics.Stopwatch.GetElapsedTime(reading).TotalMilliseconds);
             bytes = buffer.ToArray();
         }
-        catch (Exception e) when (e is IOException or InvalidOperationException or OperationCanceledException)
+        catch (Exception e) when (e is IOException or InvalidOperationException or OperationCanceledException or Microsoft.AspNetCore.Http.BadHttpRequestException)
         {
             SetBusy(null);
-            return lifetime.IsCancellationRequested ? null : $"'{name}' could not be read from your browser: {e.Message}";
+            return lifetime.IsCancellationRequested ? null : $"'{name}' could not be received: {e.Message}";
         }
         return await TraceAsync(bytes, name, null);
     }
@@ -115,6 +143,7 @@ public sealed class VisualizationSession : IVisualizationSession, IDisposable
             Image = new ImageView(Interlocked.Increment(ref versions), name, key, sampleName, $"api/crops/{key}.png", result.Trace, result.Compute);
             if (Channel is { } c && c >= Layer.Channels) Channel = null;
             Busy = null;
+            views.Prefetch(key, result.Trace, Layer, Scale);
             Changed?.Invoke();
             return null;
         }
@@ -150,6 +179,7 @@ public sealed class VisualizationSession : IVisualizationSession, IDisposable
         if (layer.Equals(Layer)) return;
         Layer = layer;
         if (Channel is { } c && c >= layer.Channels) Channel = null;
+        if (Image is { } image) views.Prefetch(image.ContentKey, image.Trace, layer, Scale);
         Changed?.Invoke();
     }
 
@@ -227,6 +257,8 @@ public sealed class VisualizationSession : IVisualizationSession, IDisposable
     /// <summary>Cancels this student's queued work and stops listening to the model.</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1) return;
+        tokens.Revoke(UploadToken);
         host.StatusChanged -= OnModelStatus;
         lifetime.Cancel();
         lifetime.Dispose();

@@ -17,6 +17,7 @@ What it writes, for each bundled sample and for each derived image it makes itse
                         per-channel sums (float64). Derived images test decoding, so logits suffice there.
   conv1-chelsea.f32     the full features.0 output for the chelsea sample
   subset.pth            a few entries of the seed-0 state_dict, written by torch.save, for the loader tests
+  conv1-weight.f32      features.0.weight of the seed-0 model (64×3×11×11 float32), for the kernel hover test
   imagenet_classes.txt  torchvision's own category list (copied into AlexVis.Model/Labels by hand when it changes)
 
 The model is torchvision.models.alexnet() after torch.manual_seed(0): no pretrained weights are needed.
@@ -241,6 +242,8 @@ def generate(out):
     subset = {k: v.clone() for k, v in model.state_dict().items()
               if k in ("features.0.weight", "features.0.bias", "classifier.6.bias")}
     torch.save(subset, os.path.join(out, "subset.pth"))
+    with open(os.path.join(out, "conv1-weight.f32"), "wb") as f:
+        f.write(model.state_dict()["features.0.weight"].numpy().astype("<f4").tobytes())
 
     with open(os.path.join(out, "imagenet_classes.txt"), "w") as f:
         f.write("\n".join(_meta._IMAGENET_CATEGORIES) + "\n")

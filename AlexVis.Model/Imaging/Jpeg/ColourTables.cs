@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace AlexVis.Model.Imaging.Jpeg;
 
 /// <summary>libjpeg's fixed-point colour conversion (jdcolor.c) and Pillow's CMYK→RGB (Convert.c, cmyk2rgb).</summary>
@@ -23,9 +25,14 @@ internal static class ColourTables
 
     static byte Clamp(int v) => (byte)(v < 0 ? 0 : v > 255 ? 255 : v);
 
-    /// <summary>ycc_rgb_convert.</summary>
-    public static (byte R, byte G, byte B) YccToRgb(byte y, byte cb, byte cr) =>
-        (Clamp(y + crR[cr]), Clamp(y + (int)((cbG[cb] + crG[cr]) >> ScaleBits)), Clamp(y + cbB[cb]));
+    /// <summary>ycc_rgb_convert of one pixel into <paramref name="rgb"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void YccToRgb(byte y, byte cb, byte cr, Span<byte> rgb)
+    {
+        rgb[0] = Clamp(y + crR[cr]);
+        rgb[1] = Clamp(y + (int)((cbG[cb] + crG[cr]) >> ScaleBits));
+        rgb[2] = Clamp(y + cbB[cb]);
+    }
 
     /// <summary>ycck_cmyk_convert without K (K passes through).</summary>
     public static (byte C, byte M, byte Y) YcckToCmy(byte y, byte cb, byte cr) =>

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace AlexVis.Model.Imaging.Jpeg;
 
 /// <summary>
@@ -30,6 +32,7 @@ internal static class Islow
     static int Descale(long x, int n) => (int)((x + (1L << (n - 1))) >> n);
 
     /// <summary>Transforms one block of quantised coefficients (natural order) into 8×8 samples.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Transform(ReadOnlySpan<short> coef, int[] quant, Span<int> ws, Span<byte> output, int stride)
     {
         // Pass 1: columns from input into the workspace.

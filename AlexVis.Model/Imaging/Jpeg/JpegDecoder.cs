@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace AlexVis.Model.Imaging.Jpeg;
 
@@ -313,6 +314,7 @@ internal static class JpegDecoder
             DecodeScan(scan, ss, se, ah, al);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void DecodeScan(Component[] scan, int ss, int se, int ah, int al)
         {
             ResetBits();
@@ -375,6 +377,7 @@ internal static class JpegDecoder
             pos += 2;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void DecodeBlock(Component c, int offset, int ss, int se, int ah, int al)
         {
             var block = c.Coefficients.AsSpan(offset, 64);
@@ -402,6 +405,7 @@ internal static class JpegDecoder
             else DecodeAcRefine(c, block, ss, se, al);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void DecodeBaseline(Component c, Span<short> block)
         {
             var dc = dcTables[c.DcTable] ?? throw new JpegException(ImageProblem.Corrupt, "a Huffman table is missing");
@@ -427,6 +431,7 @@ internal static class JpegDecoder
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void DecodeAcFirst(Component c, Span<short> block, int ss, int se, int al)
         {
             if (eobRun > 0) { eobRun--; return; }
@@ -452,6 +457,7 @@ internal static class JpegDecoder
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void DecodeAcRefine(Component c, Span<short> block, int ss, int se, int al)
         {
             int p1 = 1 << al, m1 = -1 << al;
@@ -520,6 +526,7 @@ internal static class JpegDecoder
             hitMarker = false;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void Fill()
         {
             while (bitCount <= 24)
@@ -547,6 +554,7 @@ internal static class JpegDecoder
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         int ReadBit()
         {
             if (bitCount == 0) Fill();
@@ -556,6 +564,7 @@ internal static class JpegDecoder
             return bit;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         int ReadBits(int n)
         {
             if (n == 0) return 0;
@@ -566,6 +575,7 @@ internal static class JpegDecoder
             return v;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         int DecodeHuffman(Huffman? table)
         {
             if (table is null) throw new JpegException(ImageProblem.Corrupt, "a Huffman table is missing");
@@ -597,143 +607,174 @@ internal static class JpegDecoder
 
         static int DivUp(int a, int b) => (a + b - 1) / b;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         RgbImage Output()
         {
+            // Rows are independent from here on: IDCT, upsampling and colour conversion run in bands on all cores.
             var planes = new byte[components.Length][];
             foreach (var c in components)
                 planes[c.Index] = Upsample(c, Idct(c));
 
-            var rgb = new byte[width * height * 3];
-            int n = width * height;
-            if (components.Length == 1)
+            var rgb = GC.AllocateUninitializedArray<byte>(width * height * 3);
+            bool isRgb = components.Length == 3 && (adobe ? adobeTransform == 0 : !jfif && components[0].Id == 'R' && components[1].Id == 'G' && components[2].Id == 'B');
+            bool ycck = components.Length == 4 && adobe && adobeTransform == 2;
+            int w = width;
+            Bands(height, (y0, y1) =>
             {
-                var y = planes[0];
-                for (int i = 0; i < n; i++) rgb[i * 3] = rgb[i * 3 + 1] = rgb[i * 3 + 2] = y[i];
-            }
-            else if (components.Length == 3)
-            {
-                bool isRgb = adobe ? adobeTransform == 0 : !jfif && components[0].Id == 'R' && components[1].Id == 'G' && components[2].Id == 'B';
-                if (isRgb)
+                for (int i = y0 * w; i < y1 * w; i++)
                 {
-                    for (int i = 0; i < n; i++) { rgb[i * 3] = planes[0][i]; rgb[i * 3 + 1] = planes[1][i]; rgb[i * 3 + 2] = planes[2][i]; }
-                }
-                else
-                {
-                    for (int i = 0; i < n; i++)
+                    int o = i * 3;
+                    switch (components.Length)
                     {
-                        var (r, g, b) = ColourTables.YccToRgb(planes[0][i], planes[1][i], planes[2][i]);
-                        rgb[i * 3] = r; rgb[i * 3 + 1] = g; rgb[i * 3 + 2] = b;
+                        case 1:
+                            rgb[o] = rgb[o + 1] = rgb[o + 2] = planes[0][i];
+                            break;
+                        case 3 when isRgb:
+                            rgb[o] = planes[0][i]; rgb[o + 1] = planes[1][i]; rgb[o + 2] = planes[2][i];
+                            break;
+                        case 3:
+                            ColourTables.YccToRgb(planes[0][i], planes[1][i], planes[2][i], rgb.AsSpan(o, 3));
+                            break;
+                        default:
+                            // libjpeg gives CMYK (converting YCCK when the Adobe transform is 2); PIL reads it as inverted Adobe CMYK.
+                            byte c0 = planes[0][i], c1 = planes[1][i], c2 = planes[2][i], k = planes[3][i];
+                            if (ycck) (c0, c1, c2) = ColourTables.YcckToCmy(c0, c1, c2);
+                            var (r, g, b) = ColourTables.PilCmykToRgb((byte)(255 - c0), (byte)(255 - c1), (byte)(255 - c2), (byte)(255 - k));
+                            rgb[o] = r; rgb[o + 1] = g; rgb[o + 2] = b;
+                            break;
                     }
                 }
-            }
-            else
-            {
-                // libjpeg gives CMYK (converting YCCK when the Adobe transform is 2); PIL reads it as inverted Adobe CMYK.
-                bool ycck = adobe && adobeTransform == 2;
-                for (int i = 0; i < n; i++)
-                {
-                    byte c0 = planes[0][i], c1 = planes[1][i], c2 = planes[2][i], k = planes[3][i];
-                    if (ycck) (c0, c1, c2) = ColourTables.YcckToCmy(c0, c1, c2);
-                    var (r, g, b) = ColourTables.PilCmykToRgb((byte)(255 - c0), (byte)(255 - c1), (byte)(255 - c2), (byte)(255 - k));
-                    rgb[i * 3] = r; rgb[i * 3 + 1] = g; rgb[i * 3 + 2] = b;
-                }
-            }
+            });
             return new RgbImage(width, height, rgb);
         }
 
+        /// <summary>Runs <paramref name="body"/> over [0, rows) in bands of rows, in parallel.</summary>
+        static void Bands(int rows, Action<int, int> body)
+        {
+            const int band = 32;
+            int bands = (rows + band - 1) / band;
+            if (bands == 1) body(0, rows);
+            else Parallel.For(0, bands, b => body(b * band, Math.Min(rows, (b + 1) * band)));
+        }
+
         /// <summary>Dequantises and inverse-transforms every block; returns the padded sample plane.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         static byte[] Idct(Component c)
         {
             int stride = c.BlocksPerLineMcu * 8;
-            var plane = new byte[stride * c.BlocksPerColumnMcu * 8];
+            var plane = GC.AllocateUninitializedArray<byte>(stride * c.BlocksPerColumnMcu * 8);
             var q = c.Quant ?? throw new JpegException(ImageProblem.Corrupt, "a component never appears in any scan");
-            Span<int> workspace = stackalloc int[64];
             // Only the blocks libjpeg outputs matter; the padding blocks beyond the component's own rows are not read.
-            for (int row = 0; row < c.BlocksPerColumn; row++)
-                for (int col = 0; col < c.BlocksPerLineMcu; col++)
-                    Islow.Transform(c.Coefficients.AsSpan((row * c.BlocksPerLineMcu + col) * 64, 64), q, workspace,
-                        plane.AsSpan(row * 8 * stride + col * 8), stride);
+            Bands(c.BlocksPerColumn, (r0, r1) =>
+            {
+                Span<int> workspace = stackalloc int[64];
+                for (int row = r0; row < r1; row++)
+                    for (int col = 0; col < c.BlocksPerLineMcu; col++)
+                        Islow.Transform(c.Coefficients.AsSpan((row * c.BlocksPerLineMcu + col) * 64, 64), q, workspace,
+                            plane.AsSpan(row * 8 * stride + col * 8), stride);
+            });
             return plane;
         }
 
         /// <summary>Upsamples a component to the full image size as libjpeg-turbo's jdsample.c does with fancy upsampling.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         byte[] Upsample(Component c, byte[] plane)
         {
             int stride = c.BlocksPerLineMcu * 8;
             int hx = maxH / c.H, vx = maxV / c.V;
-            var output = new byte[width * height];
-            int lastRow = c.Height - 1;
-            byte At(int y, int x) => plane[y * stride + x];
+            int w = width;
+            var output = GC.AllocateUninitializedArray<byte>(width * height);
+            int lastRow = c.Height - 1, cw = c.Width;
 
             if (hx == 1 && vx == 1)
             {
-                for (int y = 0; y < height; y++) plane.AsSpan(y * stride, width).CopyTo(output.AsSpan(y * width));
-            }
-            else if (hx == 2 && vx == 1 && c.Width > 2)
-            {
-                var row = new byte[c.Width * 2];
-                for (int y = 0; y < height; y++)
+                Bands(height, (y0, y1) =>
                 {
-                    H2Fancy(plane.AsSpan(y * stride, c.Width), row);
-                    row.AsSpan(0, width).CopyTo(output.AsSpan(y * width));
-                }
+                    for (int y = y0; y < y1; y++) plane.AsSpan(y * stride, w).CopyTo(output.AsSpan(y * w));
+                });
             }
-            else if (hx == 2 && vx == 2 && c.Width > 2)
+            else if (hx == 2 && vx == 1 && cw > 2)
             {
-                for (int y = 0; y < height; y++)
+                Bands(height, (y0, y1) =>
                 {
-                    int inRow = y >> 1;
-                    bool upper = (y & 1) == 0;
-                    // The row above the first is the first; rows past the last are the last (libjpeg's context rows).
-                    int far = upper ? Math.Max(inRow - 1, 0) : Math.Min(inRow + 1, lastRow);
-                    int near = Math.Min(inRow, lastRow);
-                    var o = output.AsSpan(y * width);
-                    int thisSum = At(near, 0) * 3 + At(far, 0);
-                    int nextSum = At(near, 1) * 3 + At(far, 1);
-                    Put(o, 0, (thisSum * 4 + 8) >> 4);
-                    Put(o, 1, (thisSum * 3 + nextSum + 7) >> 4);
-                    int lastSum = thisSum;
-                    thisSum = nextSum;
-                    for (int x = 2; x < c.Width; x++)
+                    var row = new byte[cw * 2];
+                    for (int y = y0; y < y1; y++)
                     {
-                        nextSum = At(near, x) * 3 + At(far, x);
-                        Put(o, 2 * x - 2, (thisSum * 3 + lastSum + 8) >> 4);
-                        Put(o, 2 * x - 1, (thisSum * 3 + nextSum + 7) >> 4);
-                        lastSum = thisSum;
-                        thisSum = nextSum;
+                        H2Fancy(plane.AsSpan(y * stride, cw), row);
+                        row.AsSpan(0, w).CopyTo(output.AsSpan(y * w));
                     }
-                    Put(o, 2 * c.Width - 2, (thisSum * 3 + lastSum + 8) >> 4);
-                    Put(o, 2 * c.Width - 1, (thisSum * 4 + 7) >> 4);
-                }
+                });
+            }
+            else if (hx == 2 && vx == 2 && cw > 2)
+            {
+                Bands(height, (y0, y1) =>
+                {
+                    var row = new byte[cw * 2];
+                    for (int y = y0; y < y1; y++)
+                    {
+                        int inRow = y >> 1;
+                        bool upper = (y & 1) == 0;
+                        // The row above the first is the first; rows past the last are the last (libjpeg's context rows).
+                        int far = upper ? Math.Max(inRow - 1, 0) : Math.Min(inRow + 1, lastRow);
+                        int near = Math.Min(inRow, lastRow);
+                        H2V2Fancy(plane.AsSpan(near * stride, cw), plane.AsSpan(far * stride, cw), row);
+                        row.AsSpan(0, w).CopyTo(output.AsSpan(y * w));
+                    }
+                });
             }
             else if (hx == 1 && vx == 2)
             {
-                for (int y = 0; y < height; y++)
+                Bands(height, (y0, y1) =>
                 {
-                    int inRow = y >> 1;
-                    bool upper = (y & 1) == 0;
-                    int far = upper ? Math.Max(inRow - 1, 0) : Math.Min(inRow + 1, lastRow);
-                    int near = Math.Min(inRow, lastRow);
-                    int bias = upper ? 1 : 2;
-                    for (int x = 0; x < width; x++)
-                        output[y * width + x] = (byte)((At(near, x) * 3 + At(far, x) + bias) >> 2);
-                }
+                    for (int y = y0; y < y1; y++)
+                    {
+                        int inRow = y >> 1;
+                        bool upper = (y & 1) == 0;
+                        int far = upper ? Math.Max(inRow - 1, 0) : Math.Min(inRow + 1, lastRow);
+                        int near = Math.Min(inRow, lastRow);
+                        int bias = upper ? 1 : 2;
+                        for (int x = 0; x < w; x++)
+                            output[y * w + x] = (byte)((plane[near * stride + x] * 3 + plane[far * stride + x] + bias) >> 2);
+                    }
+                });
             }
             else
             {
                 // Plain replication (libjpeg's int_upsample and the narrow-image cases).
-                for (int y = 0; y < height; y++)
-                    for (int x = 0; x < width; x++)
-                        output[y * width + x] = At(y / vx, x / hx);
+                Bands(height, (y0, y1) =>
+                {
+                    for (int y = y0; y < y1; y++)
+                        for (int x = 0; x < w; x++)
+                            output[y * w + x] = plane[(y / vx) * stride + x / hx];
+                });
             }
             return output;
-
-            static void Put(Span<byte> row, int x, int v)
-            {
-                if ((uint)x < (uint)row.Length) row[x] = (byte)v;
-            }
         }
 
+        /// <summary>libjpeg-turbo's h2v2_fancy_upsample for one output row: 3:1 with the nearer input row, then 3:1 across.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        static void H2V2Fancy(ReadOnlySpan<byte> near, ReadOnlySpan<byte> far, Span<byte> output)
+        {
+            int n = near.Length;
+            int thisSum = near[0] * 3 + far[0];
+            int nextSum = near[1] * 3 + far[1];
+            output[0] = (byte)((thisSum * 4 + 8) >> 4);
+            output[1] = (byte)((thisSum * 3 + nextSum + 7) >> 4);
+            int lastSum = thisSum;
+            thisSum = nextSum;
+            for (int x = 2; x < n; x++)
+            {
+                nextSum = near[x] * 3 + far[x];
+                output[2 * x - 2] = (byte)((thisSum * 3 + lastSum + 8) >> 4);
+                output[2 * x - 1] = (byte)((thisSum * 3 + nextSum + 7) >> 4);
+                lastSum = thisSum;
+                thisSum = nextSum;
+            }
+            output[2 * n - 2] = (byte)((thisSum * 3 + lastSum + 8) >> 4);
+            output[2 * n - 1] = (byte)((thisSum * 4 + 7) >> 4);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         static void H2Fancy(ReadOnlySpan<byte> input, Span<byte> output)
         {
             int n = input.Length;

@@ -250,11 +250,16 @@ export async function showMontage(el, view) {
     return 'ok';
 }
 
+const montageUris = new Map(); // "key|colormap|dark" → data URI, so a revisited layer is not re-encoded
+
 async function drawMontage(el, p) {
     const Plotly = await plotly();
     const { entry, view } = p;
-    const bytes = withPalette(entry.png, palette(appearance.colormap, entry.topLevel, gapColour()));
-    p.url = dataUri(bytes);
+    const uriKey = `${view.key}|${appearance.colormap}|${appearance.dark}`;
+    let uri = montageUris.get(uriKey);
+    if (!uri) uri = dataUri(withPalette(entry.png, palette(appearance.colormap, entry.topLevel, gapColour())));
+    remember(montageUris, uriKey, uri, MONTAGE_CACHE);
+    p.url = uri;
     const w = entry.layout.width, h = entry.layout.height;
     const layout = Object.assign(themeLayout(), {
         // The top margin keeps plotly's mode bar above the image rather than over its top-right tiles.
@@ -363,9 +368,12 @@ export async function showUnits(el, view) {
     const floats = toFloats(view.values);
     const x = Array.from({ length: floats.length }, (_, i) => i);
     const lut = luts[appearance.colormap] || luts.viridis;
+    // One step-shaped line with the area under it filled: it reads as bars, but is one SVG path rather than
+    // 4096 (which took plotly 150–200 ms per layer step).
+    const colour = `rgb(${lut[90 * 3]},${lut[90 * 3 + 1]},${lut[90 * 3 + 2]})`;
     const trace = {
-        type: 'bar', x, y: Array.from(floats),
-        marker: { color: `rgb(${lut[90 * 3]},${lut[90 * 3 + 1]},${lut[90 * 3 + 2]})` },
+        type: 'scatter', mode: 'lines', x, y: Array.from(floats),
+        line: { shape: 'hvh', width: 1, color: colour }, fill: 'tozeroy', fillcolor: colour,
         hovertemplate: 'unit %{x}<br><b>%{y:.4g}</b><extra></extra>',
     };
     if (view.labelled) {
@@ -373,24 +381,34 @@ export async function showUnits(el, view) {
         trace.hovertemplate = 'class %{x}: %{customdata}<br><b>%{y:.4g}</b><extra></extra>';
     }
     const layout = Object.assign(themeLayout(), {
-        margin: { l: 50, r: 10, t: 6, b: 36 }, bargap: 0,
+        margin: { l: 50, r: 10, t: 6, b: 36 }, hovermode: 'x',
         xaxis: { title: { text: view.labelled ? 'ImageNet class' : 'unit' }, zeroline: false },
         yaxis: { title: { text: 'activation' } },
         uirevision: `${view.layer.index}`,
     });
     await Plotly.react(el, [trace], layout, config(`${view.layer.alias}-units`));
     el.dataset.unitsKey = `${view.version}|${view.layer.index}`;
+    el.dispatchEvent(new CustomEvent('alexvis:painted', { bubbles: true, detail: { key: el.dataset.unitsKey } }));
 }
 
 // ---------- kernels ----------
 
-// view: { key, png, colour, filters (layout), slices (layout|null), firstFilter, shape [out,in,kh,kw], layer }
+const kernelPages = new Map(); // key → data URI
+
+// view: { key, png (bytes, or null when this page already has them), colour, filters (layout), slices (layout|null),
+//         firstFilter, shape [out,in,kh,kw], layer }. Returns 'need-bytes' when the page does not have them.
 export async function showKernels(el, view) {
+    let url = kernelPages.get(view.key);
+    if (!url) {
+        if (!view.png) return 'need-bytes';
+        url = dataUri(view.png instanceof Uint8Array ? view.png : new Uint8Array(view.png));
+    }
+    remember(kernelPages, view.key, url, MONTAGE_CACHE);
     const Plotly = await plotly();
     const p = panel(el);
     p.kind = 'kernels';
     p.view = view;
-    p.url = dataUri(view.png instanceof Uint8Array ? view.png : new Uint8Array(view.png));
+    p.url = url;
     const w = view.filters.width, h = view.filters.height;
     const layout = Object.assign(themeLayout(), {
         margin: { l: 0, r: 0, t: 28, b: 0 },
@@ -401,6 +419,7 @@ export async function showKernels(el, view) {
     await Plotly.react(el, [{ type: 'image', source: p.url, x0: 0, y0: 0, dx: 1, dy: 1, hoverinfo: 'skip' }], layout, config(`${view.layer.alias}-kernels`));
     el.dataset.kernelsKey = view.key;
     listen(el, p, e => hoverKernel(el, p, e), e => clickKernel(el, p, e));
+    return 'ok';
 }
 
 function kernelHit(view, x, y) {
@@ -440,6 +459,53 @@ function clickKernel(el, p, e) {
     const point = dataPoint(el, e);
     const target = point && kernelHit(p.view, point.x, point.y);
     if (target && bridge) bridge.invokeMethodAsync('SelectFilter', p.view.layer.name, target.filter);
+}
+
+// ---------- uploads ----------
+
+// Files dropped on the zone or chosen in the input go to /api/uploads over plain HTTP (a 12 MP photo through the
+// Blazor circuit took ~300 ms; this takes a few), with the session's token; the page follows the session as usual.
+export function attachUpload(zone, input, token) {
+    const status = zone.querySelector('[data-upload-status]');
+    const show = text => { if (status) { status.textContent = text; status.hidden = !text; } };
+    const send = file => {
+        if (!file) return;
+        zone.classList.add('av-uploading');
+        const xhr = new XMLHttpRequest();
+        xhr.open('POST', 'api/uploads');
+        xhr.setRequestHeader('X-AlexVis-Upload', token);
+        xhr.setRequestHeader('X-File-Name', encodeURIComponent(file.name));
+        xhr.upload.onprogress = e => { if (e.lengthComputable && e.total > 4e6) show(`Uploading ${Math.round(100 * e.loaded / e.total)} %`); };
+        xhr.onload = () => {
+            zone.classList.remove('av-uploading');
+            show('');
+            // A refused file is reported by the session (a snackbar); only a lost session is told here.
+            if (xhr.status === 403) show(JSON.parse(xhr.responseText || '{}').error || 'Please reload the page.');
+        };
+        xhr.onerror = () => { zone.classList.remove('av-uploading'); show('The upload failed: the server cannot be reached.'); };
+        xhr.send(file);
+    };
+    input.addEventListener('change', () => { send(input.files[0]); input.value = ''; });
+    zone.addEventListener('dragover', e => { e.preventDefault(); zone.classList.add('av-dragover'); });
+    zone.addEventListener('dragleave', () => zone.classList.remove('av-dragover'));
+    zone.addEventListener('drop', e => {
+        e.preventDefault();
+        zone.classList.remove('av-dragover');
+        send(e.dataTransfer?.files?.[0]);
+    });
+}
+
+// ---------- panels below the fold ----------
+
+// Tells .NET once when the element first comes into view (panels below the fold load their data only then).
+export function whenVisible(el, callback) {
+    const observer = new IntersectionObserver(entries => {
+        if (entries.some(e => e.isIntersecting)) {
+            observer.disconnect();
+            callback.invokeMethodAsync('Visible');
+        }
+    }, { rootMargin: '120px' });
+    observer.observe(el);
 }
 
 // ---------- appearance and cleanup ----------

@@ -1,6 +1,5 @@
 using AlexVis.Web.Components.Pages.Explore;
 using AlexVis.Web.Tests.Support;
-using Microsoft.AspNetCore.Components.Forms;
 using MudBlazor;
 
 namespace AlexVis.Web.Tests.Components.Pages.Explore;
@@ -35,27 +34,22 @@ public class ImagePanelTests : ComponentTest
     }
 
     [Fact]
-    public void An_uploaded_file_goes_to_the_session_whole_and_an_error_comes_back_as_a_snackbar()
+    public void The_drop_zone_posts_files_with_this_sessions_token()
     {
-        Session.NextError = "'photo.jpg' is a TIFF image, not a JPEG or PNG.";
         var cut = Render<ImagePanel>();
-        byte[] content = [1, 2, 3, 4, 5];
-        cut.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromBinary(content, "photo.jpg", contentType: "image/jpeg"));
-        cut.WaitForAssertion(() => Assert.Single(Session.Uploads));
-        Assert.Equal(("photo.jpg", 5L), (Session.Uploads[0].Name, Session.Uploads[0].Size));
-        Assert.Equal(content, Session.Uploads[0].Bytes);
-        cut.WaitForAssertion(() => Assert.Contains(Services.GetRequiredService<ISnackbar>().ShownSnackbars, s => s.Message?.Contains("TIFF") == true));
+        var attach = Module.Invocations["attachUpload"].Single();
+        Assert.Equal("token-of-this-page", attach.Arguments[2]);
+        Assert.Equal("upload", cut.Find("input[type=file]").GetAttribute("data-testid"));
+        Assert.Equal(cut.Find("input[type=file]").Id, cut.Find("label[for]").GetAttribute("for"));
     }
 
     [Fact]
-    public void A_file_over_the_limit_is_not_read()
+    public void A_refused_upload_is_shown_in_a_snackbar()
     {
         var cut = Render<ImagePanel>();
-        var big = new byte[Session.Limits.MaxBytes + 1];
-        cut.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromBinary(big, "big.jpg", contentType: "image/jpeg"));
-        cut.WaitForAssertion(() => Assert.Single(Session.Uploads));
-        Assert.Equal(big.Length, Session.Uploads[0].Size);
-        Assert.Empty(Session.Uploads[0].Bytes); // the session refuses it by size; nothing is streamed
+        Session.FailUpload("'photo.jpg' is a TIFF image, not a JPEG or PNG.");
+        cut.WaitForAssertion(() => Assert.Contains(Services.GetRequiredService<ISnackbar>().ShownSnackbars,
+            s => s.Message == "'photo.jpg' is a TIFF image, not a JPEG or PNG." && s.Severity == Severity.Error));
     }
 
     [Fact]

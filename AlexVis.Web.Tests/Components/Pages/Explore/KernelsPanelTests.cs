@@ -8,14 +8,20 @@ namespace AlexVis.Web.Tests.Components.Pages.Explore;
 public class KernelsPanelTests : ComponentTest
 {
     [Fact]
-    public void Conv1_filters_come_on_one_page_in_colour()
+    public void Conv1_filters_come_on_one_page_in_colour_once_the_panel_is_in_view()
     {
         var cut = Render<KernelsPanel>();
         Assert.Contains("Kernels of conv1", cut.Find("[data-testid=kernels-title]").TextContent);
         Assert.Contains("64 filters of 3 × 3 × 3", cut.Markup);
         Assert.Empty(cut.FindAll("[data-testid=kernel-pages]"));
         Assert.Contains("av-kernels-colour", cut.Find("[data-testid=kernels]").ClassName);
+        Assert.Contains("whenVisible", JsCalls);
+        Assert.DoesNotContain("showKernels", JsCalls); // below the fold: nothing sent yet
+        Assert.NotEmpty(cut.FindAll("[data-testid=kernels-waiting]"));
+
+        cut.InvokeAsync(cut.Instance.ShowAsync);
         cut.WaitForAssertion(() => Assert.Contains("showKernels", JsCalls));
+        Assert.Empty(cut.FindAll("[data-testid=kernels-waiting]"));
     }
 
     [Fact]

@@ -1,0 +1,123 @@
+using AlexVis.Harness;
+using AlexVis.Model.Network;
+using Microsoft.Playwright;
+
+namespace AlexVis.Bench;
+
+/// <summary>
+/// The explorer in Debian's Chromium against the Release app (untrained model, loopback): slider steps, a 12 MP
+/// upload, hovers, and the bytes the server sends per step, all timed inside the page.
+/// </summary>
+static class BrowserBench
+{
+    static bool Verbose;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        Verbose = args.Contains("--verbose");
+        var photo = Photos.TwelveMegapixelJpeg();
+        await using var server = await AppServer.StartAsync("Release", args.Contains("--verbose")
+            ? new Dictionary<string, string> { ["Logging:LogLevel:AlexVis"] = "Debug" } : null);
+        await using var chromium = await Chromium.LaunchAsync();
+        var page = new ExplorePage(await chromium.NewPageAsync());
+        long received = 0;
+        page.Page.WebSocket += (_, ws) => ws.FrameReceived += (_, f) =>
+            Interlocked.Add(ref received, f.Binary?.Length ?? System.Text.Encoding.UTF8.GetByteCount(f.Text ?? ""));
+        await page.OpenAsync(server.Url, "?sample=chelsea");
+        await page.Page.EvaluateAsync(PageTimers.Script);
+
+        // Slider: every layer forward (first visits), then back (the browser already holds those montages), twice.
+        var first = new List<double>();
+        var again = new List<double>();
+        var bytes = new List<double>();
+        await page.FocusSliderAsync();
+        var layers = AlexNetLayers.Visible;
+        for (int round = 0; round < 2; round++)
+        {
+            if (round == 1)
+            {
+                // A fresh image, so the second round's forward pass is first visits again.
+                await UploadTimedAsync(page, Photos.Classroom(1)[0].Bytes, "second.jpg");
+                await page.FocusSliderAsync();
+                await Home(page);
+            }
+            for (int i = 1; i < layers.Count; i++) first.Add(await StepAsync(page, "ArrowRight", layers[i], () => received, bytes));
+            for (int i = layers.Count - 2; i >= 0; i--) again.Add(await StepAsync(page, "ArrowLeft", layers[i], () => received, bytes));
+        }
+        var all = first.Concat(again).ToList();
+        Stats.Print("slider_steps", all.Count);
+        Stats.Print("slider_step_ms_median", Stats.Median(all));
+        Stats.Print("slider_step_ms_p95", Stats.Percentile(all, 95));
+        Stats.Print("slider_step_first_visit_ms_median", Stats.Median(first));
+        Stats.Print("slider_step_first_visit_ms_p95", Stats.Percentile(first, 95));
+        Stats.Print("slider_step_revisit_ms_median", Stats.Median(again));
+        Stats.Print("bytes_per_step", bytes.Average());
+        Stats.Print("bytes_per_step_max", bytes.Max());
+
+        // Upload: a 12 MP JPEG, from the file input's change event until montage, crop and predictions are painted.
+        var uploads = new List<double>();
+        for (int i = 0; i < 3; i++)
+        {
+            await Home(page);
+            var variant = (byte[])photo.Clone();
+            variant[^3] ^= (byte)(i + 1); // a different file each time (no shared trace), still a valid JPEG
+            uploads.Add(await UploadTimedAsync(page, variant, $"phone-{i}.jpg"));
+        }
+        Stats.Print("upload_12mp_bytes", photo.Length);
+        Stats.Print("upload_to_panels_ms", Stats.Median(uploads));
+        Stats.Print("upload_to_panels_ms_max", uploads.Max());
+
+        // Hover: zoomed onto a tile (as a teacher would), over cells of 6 channels; the first hover of a channel fetches its values.
+        await Home(page);
+        var hovers = new List<double>();
+        var firstHovers = new List<double>();
+        for (int channel = 3; channel < 63; channel += 10)
+        {
+            await page.ZoomToTileAsync(channel);
+            for (int k = 0; k < 8; k++)
+            {
+                int row = 5 + k * 6, column = 50 - k * 5;
+                var (x, y) = await page.CellPointAsync(channel, row, column);
+                await page.Page.EvaluateAsync("cell => { window.__hover = window.__hoverTimer(cell); }", $"{channel}|{row}|{column}");
+                await page.Page.Mouse.MoveAsync(x, y);
+                var ms = await page.Page.EvaluateAsync<double>("() => window.__hover");
+                (k == 0 ? firstHovers : hovers).Add(ms);
+            }
+        }
+        Stats.Print("hover_ms_median", Stats.Median(hovers));
+        Stats.Print("hover_ms_p95", Stats.Percentile(hovers, 95));
+        Stats.Print("hover_first_of_channel_ms_median", Stats.Median(firstHovers));
+        Stats.Print("server_rss_mb", server.PeakRssMb());
+        if (Verbose)
+            foreach (var line in server.Output.Where(l => l.Contains("decoded") || l.Contains("Received") || l.Contains("Traced")))
+                Stats.Note("server: " + line.Trim());
+        return 0;
+    }
+
+    static async Task<double> StepAsync(ExplorePage page, string key, LayerInfo layer, Func<long> received, List<double> bytes)
+    {
+        long before = received();
+        var ms = await PageTimers.StepAsync(page, key, layer);
+        await page.Page.WaitForTimeoutAsync(60); // let the step's last frames (render acknowledgements) arrive before counting
+        bytes.Add(received() - before);
+        if (Verbose) Stats.Note($"{key,-10} {layer.Alias,-8} {ms,7:0.0} ms {received() - before,8} bytes");
+        return ms;
+    }
+
+    static async Task<double> UploadTimedAsync(ExplorePage page, byte[] bytes, string name)
+    {
+        var oldKey = await page.MontageKeyAsync() ?? "";
+        var oldCrop = await page.CropSourceAsync() ?? "";
+        await page.Page.EvaluateAsync("([k, c]) => { window.__upload = window.__uploadTimer(k, c); }", new[] { oldKey, oldCrop });
+        await page.UploadAsync(name, bytes);
+        return await page.Page.EvaluateAsync<double>("() => window.__upload");
+    }
+
+    /// <summary>Back to conv1 (through the address, so no key timer is pending).</summary>
+    static async Task Home(ExplorePage page)
+    {
+        await page.Page.Locator(".av-layer-chip", new() { HasTextString = "conv1" }).First.ClickAsync();
+        await page.WaitForLayerAsync(0, true);
+        await page.FocusSliderAsync();
+    }
+}

@@ -1,0 +1,23 @@
+using System.Globalization;
+
+namespace AlexVis.Bench;
+
+/// <summary>Order statistics and the name=value output lines.</summary>
+static class Stats
+{
+    public static double Percentile(IReadOnlyCollection<double> values, double p)
+    {
+        if (values.Count == 0) return double.NaN;
+        var sorted = values.Order().ToArray();
+        double rank = p / 100 * (sorted.Length - 1);
+        int lo = (int)Math.Floor(rank), hi = (int)Math.Ceiling(rank);
+        return sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo);
+    }
+
+    public static double Median(IReadOnlyCollection<double> values) => Percentile(values, 50);
+
+    public static void Print(string name, double value) =>
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}={value:0.##}"));
+
+    public static void Note(string text) => Console.WriteLine("# " + text);
+}
