@@ -123,20 +123,10 @@ public sealed class AppServer : IAsyncDisposable
     }
 
     /// <summary>The server's peak resident memory (VmHWM) in MB, read from /proc.</summary>
-    public double PeakRssMb() => ReadStatus("VmHWM:");
+    public double PeakRssMb() => ProcessMemory.PeakRssMb(process.Id.ToString());
 
-    /// <summary>The server's current resident memory (VmRSS) in MB.</summary>
-    public double RssMb() => ReadStatus("VmRSS:");
-
-    double ReadStatus(string field)
-    {
-        foreach (var line in File.ReadLines($"/proc/{process.Id}/status"))
-            if (line.StartsWith(field, StringComparison.Ordinal))
-                return long.Parse(line[field.Length..].Trim().Split(' ')[0]) / 1024.0;
-        return double.NaN;
-    }
-
-    static int FreePort()
+    /// <summary>A TCP port nothing listens on now.</summary>
+    public static int FreePort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -68,19 +68,35 @@ public sealed class Views(ModelHost host, IOptions<AlexVisOptions> options, Tele
     /// Draws the montages a student is likely to step to next (the neighbouring layers) in the background, so the
     /// step finds them ready; stepping onto one still being drawn waits for that drawing rather than repeating it.
     /// </summary>
-    public void Prefetch(string contentKey, Trace trace, LayerInfo around, ScaleMode scale)
+    /// <remarks>
+    /// Speculative work yields to real work: nothing is prepared while images wait in the inference queue, and
+    /// only one preparation runs at a time (with a class uploading at once it would otherwise slow the uploads).
+    /// </remarks>
+    public void Prefetch(string contentKey, Trace trace, LayerInfo around, ScaleMode scale, int queueLength)
     {
+        if (queueLength > 0) return;
         var visible = AlexNetLayers.Visible;
         int at = visible.ToList().IndexOf(around);
-        foreach (var i in new[] { at + 1, at - 1 })
+        var wanted = new[] { at + 1, at - 1 }
+            .Where(i => i >= 0 && i < visible.Count && visible[i].IsSpatial)
+            .Select(i => visible[i])
+            .Where(l => !montages.TryGet($"{contentKey}.{l.Index}.{(int)scale}", out _))
+            .ToList();
+        if (wanted.Count == 0 || Interlocked.CompareExchange(ref prefetching, 1, 0) != 0) return;
+        ThreadPool.UnsafeQueueUserWorkItem(_ =>
         {
-            if (i < 0 || i >= visible.Count || !visible[i].IsSpatial) continue;
-            var key = $"{contentKey}.{visible[i].Index}.{(int)scale}";
-            if (montages.TryGet(key, out _)) continue;
-            var layer = visible[i];
-            ThreadPool.UnsafeQueueUserWorkItem(_ => Montage(contentKey, trace, layer, scale), null);
-        }
+            try
+            {
+                foreach (var layer in wanted) Montage(contentKey, trace, layer, scale);
+            }
+            finally
+            {
+                Volatile.Write(ref prefetching, 0);
+            }
+        }, null);
     }
+
+    int prefetching;
 
     MontageView Draw(string key, Trace trace, LayerInfo layer, ScaleMode scale)
     {

@@ -143,7 +143,7 @@ public sealed class VisualizationSession : IVisualizationSession, IDisposable
             Image = new ImageView(Interlocked.Increment(ref versions), name, key, sampleName, $"api/crops/{key}.png", result.Trace, result.Compute);
             if (Channel is { } c && c >= Layer.Channels) Channel = null;
             Busy = null;
-            views.Prefetch(key, result.Trace, Layer, Scale);
+            views.Prefetch(key, result.Trace, Layer, Scale, queue.Length);
             Changed?.Invoke();
             return null;
         }
@@ -179,7 +179,7 @@ public sealed class VisualizationSession : IVisualizationSession, IDisposable
         if (layer.Equals(Layer)) return;
         Layer = layer;
         if (Channel is { } c && c >= layer.Channels) Channel = null;
-        if (Image is { } image) views.Prefetch(image.ContentKey, image.Trace, layer, Scale);
+        if (Image is { } image) views.Prefetch(image.ContentKey, image.Trace, layer, Scale, queue.Length);
         Changed?.Invoke();
     }
 

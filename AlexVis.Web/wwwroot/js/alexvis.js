@@ -121,6 +121,18 @@ function themeLayout() {
     };
 }
 
+// A w × h image, one cell per data unit, square cells, axes hidden; zoom kept while uirevision stays the same.
+function imageLayout(w, h, uirevision) {
+    return Object.assign(themeLayout(), {
+        // The top margin keeps plotly's mode bar above the image rather than over its top-right cells.
+        margin: { l: 0, r: 0, t: 28, b: 0 },
+        xaxis: { visible: false, range: [-0.5, w - 0.5], constrain: 'domain' },
+        yaxis: { visible: false, range: [h - 0.5, -0.5], scaleanchor: 'x', constrain: 'domain' },
+        dragmode: 'zoom',
+        uirevision,
+    });
+}
+
 function config(name) {
     return {
         displaylogo: false,
@@ -260,15 +272,7 @@ async function drawMontage(el, p) {
     if (!uri) uri = dataUri(withPalette(entry.png, palette(appearance.colormap, entry.topLevel, gapColour())));
     remember(montageUris, uriKey, uri, MONTAGE_CACHE);
     p.url = uri;
-    const w = entry.layout.width, h = entry.layout.height;
-    const layout = Object.assign(themeLayout(), {
-        // The top margin keeps plotly's mode bar above the image rather than over its top-right tiles.
-        margin: { l: 0, r: 0, t: 28, b: 0 },
-        xaxis: { visible: false, range: [-0.5, w - 0.5], constrain: 'domain' },
-        yaxis: { visible: false, range: [h - 0.5, -0.5], scaleanchor: 'x', constrain: 'domain' },
-        dragmode: 'zoom',
-        uirevision: `${view.layer.index}`,
-    });
+    const layout = imageLayout(entry.layout.width, entry.layout.height, `${view.layer.index}`);
     const trace = { type: 'image', source: p.url, x0: 0, y0: 0, dx: 1, dy: 1, hoverinfo: 'skip' };
     // Plotly.react resolves after 'plotly_afterplot': the new figure is in the page.
     await Plotly.react(el, [trace], layout, config(view.layer.alias));
@@ -409,13 +413,7 @@ export async function showKernels(el, view) {
     p.kind = 'kernels';
     p.view = view;
     p.url = url;
-    const w = view.filters.width, h = view.filters.height;
-    const layout = Object.assign(themeLayout(), {
-        margin: { l: 0, r: 0, t: 28, b: 0 },
-        xaxis: { visible: false, range: [-0.5, w - 0.5], constrain: 'domain' },
-        yaxis: { visible: false, range: [h - 0.5, -0.5], scaleanchor: 'x', constrain: 'domain' },
-        uirevision: view.key,
-    });
+    const layout = imageLayout(view.filters.width, view.filters.height, view.key);
     await Plotly.react(el, [{ type: 'image', source: p.url, x0: 0, y0: 0, dx: 1, dy: 1, hoverinfo: 'skip' }], layout, config(`${view.layer.alias}-kernels`));
     el.dataset.kernelsKey = view.key;
     listen(el, p, e => hoverKernel(el, p, e), e => clickKernel(el, p, e));
