@@ -293,6 +293,35 @@ public class KernelsBrowserTests(BrowserFixture app)
         await page.Page.Locator("[data-testid=channel-title]", new() { HasTextString = $"conv1 · channel {filter} " }).WaitForAsync();
     }
 
+    [Fact]
+    public async Task Conv1_filters_in_grey_show_each_channels_weight()
+    {
+        var page = await app.OpenAsync("?sample=chelsea");
+        var kernels = page.Page.Locator("[data-testid=kernels]");
+        await kernels.ScrollIntoViewIfNeededAsync();
+        await page.Page.Locator("[data-testid=kernels-channels]").ClickAsync();
+        await page.Page.WaitForFunctionAsync("() => (document.querySelector('[data-testid=kernels]').dataset.kernelsKey || '').endsWith('.grey')");
+        await kernels.ScrollIntoViewIfNeededAsync(); // the grey figure is larger than the colour one
+
+        // Filter 9, its blue channel (input 2), row 3, column 8: placed by the layouts the page itself uses.
+        const int filter = 9, channel = 2, row = 3, column = 8;
+        var point = await page.Page.EvaluateAsync<float[]>(@"async ([f, c, r, k]) => {
+            const el = document.querySelector('[data-testid=kernels]');
+            const { filters, slices } = JSON.parse(el.dataset.layout);
+            const bx = (f % filters.columns) * (filters.tileWidth + filters.gap), by = Math.floor(f / filters.columns) * (filters.tileHeight + filters.gap);
+            const x = bx + (c % slices.columns) * (slices.tileWidth + slices.gap) + k;
+            const y = by + Math.floor(c / slices.columns) * (slices.tileHeight + slices.gap) + r;
+            await window.Plotly.relayout(el, { 'xaxis.range': [bx - 0.5, bx + filters.tileWidth - 0.5], 'yaxis.range': [by + filters.tileHeight - 0.5, by - 0.5] });
+            const drag = el.querySelector('.nsewdrag').getBoundingClientRect();
+            return [drag.left + el._fullLayout.xaxis.c2p(x), drag.top + el._fullLayout.yaxis.c2p(y)];
+        }", new[] { filter, channel, row, column });
+        await page.Page.Mouse.MoveAsync(point[0], point[1]);
+        await page.Page.WaitForFunctionAsync("() => !!document.querySelector('[data-testid=kernels]').parentElement.querySelector('.av-tooltip')?.dataset.value");
+        var tip = page.Page.Locator("[data-testid=kernels] ~ .av-tooltip");
+        Assert.Equal(Weight(filter, channel, row, column), float.Parse((await tip.GetAttributeAsync("data-value"))!, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Contains($"filter {filter} · row {row} · col {column} · input {channel}", await tip.InnerTextAsync());
+    }
+
     static float Weight(int filter, int channel, int row, int column)
     {
         using var f = File.OpenRead(Path.Combine(oracle, "conv1-weight.f32"));

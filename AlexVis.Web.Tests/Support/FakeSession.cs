@@ -139,16 +139,17 @@ public sealed class FakeSession : IVisualizationSession
 
     public ChannelStats? Stats(LayerInfo layer, int channel) => Image?.Trace[layer].Stats(channel);
 
-    public KernelView? Kernels(LayerInfo layer, int page)
+    public KernelView? Kernels(LayerInfo layer, int page, bool channels = false)
     {
-        Calls.Add($"kernels {layer.Alias} {page}");
+        Calls.Add($"kernels {layer.Alias} {page}{(channels ? " channels" : "")}");
         if (!ModelStatus.IsReady) return null;
         int inChannels = InChannels[layer.Alias];
+        bool colour = inChannels == 3 && !channels;
         int pageSize = inChannels == 3 ? layer.Channels : 16;
         int pages = (layer.Channels + pageSize - 1) / pageSize;
         var filters = MontageLayout.For(Math.Min(pageSize, layer.Channels - page * pageSize), 3, 3);
         var png = Png.Encode(new RgbImage(filters.Width, filters.Height, new byte[filters.Width * filters.Height * 3]));
-        return new KernelView($"k.{layer.Index}.{page}", layer, inChannels == 3, png, filters, inChannels == 3 ? null : MontageLayout.For(inChannels, 3, 3),
+        return new KernelView($"k.{layer.Index}.{page}{(colour ? "" : ".grey")}", layer, colour, png, filters, colour ? null : MontageLayout.For(inChannels, 3, 3),
             page * pageSize, page, pages, [layer.Channels, inChannels, 3, 3], pageSize);
     }
 

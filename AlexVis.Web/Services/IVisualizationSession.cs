@@ -95,7 +95,10 @@ public interface IVisualizationSession
     ChannelStats? Stats(LayerInfo layer, int channel);
 
     /// <summary>A page of a convolution layer's kernels (null while the model loads).</summary>
-    KernelView? Kernels(LayerInfo layer, int page);
+    /// <param name="layer">The convolution layer.</param>
+    /// <param name="page">0-based page.</param>
+    /// <param name="channels">For conv1: each filter's three input channels in grey rather than the filter in colour.</param>
+    KernelView? Kernels(LayerInfo layer, int page, bool channels = false);
 
     /// <summary>One filter's weights: in × kh × kw.</summary>
     float[]? FilterWeights(LayerInfo layer, int filter);

@@ -120,14 +120,17 @@ public sealed class Views(ModelHost host, IOptions<AlexVisOptions> options, Tele
     }
 
     /// <summary>One page of a convolution layer's kernels, drawn once per model.</summary>
-    public KernelView Kernels(LayerInfo layer, int page)
+    /// <param name="layer">The convolution layer.</param>
+    /// <param name="page">0-based page.</param>
+    /// <param name="channels">For conv1: its filters' input channels in grey (all 64 on one page) instead of in colour.</param>
+    public KernelView Kernels(LayerInfo layer, int page, bool channels = false)
     {
         var k = host.Kernels(layer.Name);
-        bool colour = k.InChannels == 3;
-        int perPage = colour ? k.OutChannels : display.KernelPageSize;
+        bool colour = k.InChannels == 3 && !channels;
+        int perPage = k.InChannels == 3 ? k.OutChannels : display.KernelPageSize;
         int pages = (k.OutChannels + perPage - 1) / perPage;
         page = Math.Clamp(page, 0, pages - 1);
-        var key = $"k.{layer.Index}.{page}";
+        var key = $"k.{layer.Index}.{page}{(colour ? "" : ".grey")}";
         return kernels.GetOrAdd(key, () => Task.FromResult(colour ? ColourPage(key, k, layer) : SlicePage(key, k, layer, page, perPage, pages))).Result;
     }
 

@@ -235,8 +235,8 @@ public sealed class VisualizationSession : IVisualizationSession, IDisposable
         Image is { } image && channel >= 0 && channel < layer.Channels ? image.Trace[layer].Stats(channel) : null;
 
     /// <inheritdoc />
-    public KernelView? Kernels(LayerInfo layer, int page) =>
-        host.Status.IsReady && layer.Kind == LayerKind.Convolution ? views.Kernels(layer, page) : null;
+    public KernelView? Kernels(LayerInfo layer, int page, bool channels = false) =>
+        host.Status.IsReady && layer.Kind == LayerKind.Convolution ? views.Kernels(layer, page, channels) : null;
 
     /// <inheritdoc />
     public float[]? FilterWeights(LayerInfo layer, int filter)

@@ -416,6 +416,7 @@ export async function showKernels(el, view) {
     const layout = imageLayout(view.filters.width, view.filters.height, view.key);
     await Plotly.react(el, [{ type: 'image', source: p.url, x0: 0, y0: 0, dx: 1, dy: 1, hoverinfo: 'skip' }], layout, config(`${view.layer.alias}-kernels`));
     el.dataset.kernelsKey = view.key;
+    el.dataset.layout = JSON.stringify({ filters: view.filters, slices: view.slices, firstFilter: view.firstFilter });
     listen(el, p, e => hoverKernel(el, p, e), e => clickKernel(el, p, e));
     return 'ok';
 }

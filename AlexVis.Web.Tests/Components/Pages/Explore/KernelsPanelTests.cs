@@ -25,10 +25,24 @@ public class KernelsPanelTests : ComponentTest
     }
 
     [Fact]
+    public void Conv1_filters_can_be_seen_as_their_three_channels_in_grey()
+    {
+        var cut = Render<KernelsPanel>();
+        cut.InvokeAsync(cut.Instance.ShowAsync);
+        cut.Find("[data-testid=kernels-channels]").Click();
+        Assert.Contains("kernels conv1 0 channels", Session.Calls);
+        cut.WaitForAssertion(() => Assert.Contains("av-kernels", cut.Find("[data-testid=kernels]").ClassName));
+        Assert.DoesNotContain("av-kernels-colour", cut.Find("[data-testid=kernels]").ClassName);
+        Assert.Contains("(red, green, blue)", cut.Markup);
+        cut.WaitForAssertion(() => Assert.Equal(2, JsCalls.Count(c => c == "showKernels")));
+    }
+
+    [Fact]
     public void Deeper_layers_are_paged_and_a_page_change_asks_for_that_page()
     {
         Session.Layer = AlexNetLayers.Get("relu2"); // relu2's channels come from conv2's filters
         var cut = Render<KernelsPanel>();
+        Assert.Empty(cut.FindAll("[data-testid=kernel-view]")); // only conv1 has colour filters
         Assert.Contains("Kernels of conv2", cut.Find("[data-testid=kernels-title]").TextContent);
         var pages = cut.FindAll("[data-testid=kernel-pages] button");
         Assert.Contains(pages, b => b.TextContent.Trim() == "12");
