@@ -128,6 +128,8 @@ public class ExploreBrowserTests(BrowserFixture app, ITestOutputHelper output)
         await page.UploadAsync(name, BadFile(kind));
         var shown = await page.SnackbarAsync(message);
         output.WriteLine($"{kind}: {shown}");
+        await page.Page.Locator("[data-testid=busy]").WaitForAsync(new() { State = Microsoft.Playwright.WaitForSelectorState.Detached, Timeout = 5000 });
+        Assert.True(await page.Page.Locator("[data-testid=choose-file]").IsEnabledAsync());
 
         Assert.Equal(crop, await page.CropSourceAsync());
         Assert.Equal("coffee.png", await page.ImageNameAsync());

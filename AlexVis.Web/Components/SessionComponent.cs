@@ -11,7 +11,7 @@ namespace AlexVis.Web.Components;
 public abstract class SessionComponent : ComponentBase, IDisposable
 {
     object? renderedKey;
-    bool rendered;
+    bool hasRenderedKey;
 
     /// <summary>The student's session.</summary>
     [Inject]
@@ -23,20 +23,24 @@ public abstract class SessionComponent : ComponentBase, IDisposable
     /// <inheritdoc />
     protected override void OnInitialized() => Session.Changed += OnSessionChanged;
 
-    /// <inheritdoc />
-    protected override bool ShouldRender() => !rendered || !Equals(renderedKey, RenderKey());
-
-    /// <inheritdoc />
-    protected override void OnAfterRender(bool firstRender)
+    /// <summary>
+    /// Renders when the key differs from the one last rendered. The key is recorded here, when the render is decided,
+    /// not after it: on Blazor Server OnAfterRender waits for the browser, and changes arriving meanwhile were lost.
+    /// </summary>
+    protected override bool ShouldRender()
     {
-        rendered = true;
-        renderedKey = RenderKey();
+        var key = RenderKey();
+        if (hasRenderedKey && Equals(key, renderedKey)) return false;
+        renderedKey = key;
+        hasRenderedKey = true;
+        return true;
     }
 
-    void OnSessionChanged()
+    // Session events come from any thread; the comparison runs on the renderer's, after any render already queued.
+    void OnSessionChanged() => _ = InvokeAsync(() =>
     {
-        if (!Equals(renderedKey, RenderKey())) _ = InvokeAsync(StateHasChanged);
-    }
+        if (!hasRenderedKey || !Equals(renderedKey, RenderKey())) StateHasChanged();
+    });
 
     /// <summary>Stops listening to the session.</summary>
     public virtual void Dispose()
