@@ -21,7 +21,7 @@ static class ModelBench
         using var model = AlexNetModel.Untrained("bench", DeviceChoice.Cpu);
         var image = ImageDecoder.Decode(File.ReadAllBytes(crop), new ImageLimits());
         var input = new ModelInput(Preprocessing.Normalise(image), image);
-        Print("threads", threads);
+        Stats.Print("threads", threads);
 
         // Our forward alone (no copies out), then forward + capture of all 21 layers into managed arrays.
         var plain = Measure(50, () =>
@@ -31,14 +31,14 @@ static class ModelBench
             model.Network.forward(torch.tensor(input.Tensor, [1, 3, 224, 224]));
         });
         var capture = Measure(50, () => model.Trace(input));
-        Print("forward_plain_ms_median", plain);
-        Print("forward_capture_ms_median", capture);
+        Stats.Print("forward_plain_ms_median", plain);
+        Stats.Print("forward_capture_ms_median", capture);
 
         var pytorch = PyTorchForward(root, crop, threads);
         if (pytorch is { } py)
         {
-            Print("pytorch_forward_ms_median", py);
-            Print("forward_ratio_vs_pytorch", capture / py);
+            Stats.Print("pytorch_forward_ms_median", py);
+            Stats.Print("forward_ratio_vs_pytorch", capture / py);
         }
         else Console.WriteLine("pytorch_forward_ms_median=unavailable (install python3-torch python3-torchvision)");
 
@@ -46,8 +46,8 @@ static class ModelBench
         long before = Rss();
         for (int i = 0; i < 1000; i++) model.Trace(input);
         long after = Rss();
-        Print("rss_mb", after / 1048576.0);
-        Print("rss_growth_mb_per_1000", (after - before) / 1048576.0);
+        Stats.Print("rss_mb", after / 1048576.0);
+        Stats.Print("rss_growth_mb_per_1000", (after - before) / 1048576.0);
         return 0;
     }
 
@@ -61,8 +61,7 @@ static class ModelBench
             body();
             times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         }
-        Array.Sort(times);
-        return times[iterations / 2];
+        return Stats.Median(times);
     }
 
     static double? PyTorchForward(string root, string crop, int threads)
@@ -89,7 +88,6 @@ static class ModelBench
         return p.WorkingSet64;
     }
 
-    internal static void Print(string name, double value) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}={value:0.###}"));
 }
 
 static class Repo

@@ -17,7 +17,7 @@ static class Stats
     public static double Median(IReadOnlyCollection<double> values) => Percentile(values, 50);
 
     public static void Print(string name, double value) =>
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}={value:0.##}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}={value:0.###}"));
 
     public static void Note(string text) => Console.WriteLine("# " + text);
 }

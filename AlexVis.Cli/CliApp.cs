@@ -152,10 +152,9 @@ static class CliApp
     static RgbImage ReadImage(string file)
     {
         if (!File.Exists(file)) throw new CliException($"'{file}' does not exist");
-        var info = new FileInfo(file);
         var limits = new ImageLimits();
-        if (info.Length > limits.MaxBytes)
-            return ImageDecoder.Decode(new byte[limits.MaxBytes + 1], limits, file); // reports the size limit without reading it all
+        long length = new FileInfo(file).Length;
+        if (length > limits.MaxBytes) throw ImageDecoder.TooLarge(length, limits, file); // refused without reading it
         return ImageDecoder.Decode(File.ReadAllBytes(file), limits, file);
     }
 

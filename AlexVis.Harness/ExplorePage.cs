@@ -98,8 +98,7 @@ public sealed class ExplorePage(IPage page)
 
     /// <summary>Chooses a file in the upload input, as the file picker or a drop would.</summary>
     public Task UploadAsync(string name, byte[] content, string mimeType = "image/jpeg") =>
-        // After a file is chosen MudFileUpload keeps the used input, hidden, beside a fresh one: use the live one.
-        Page.Locator("input[type=file]:not(.d-none)").Last.SetInputFilesAsync(new FilePayload { Name = name, MimeType = mimeType, Buffer = content });
+        Page.Locator("input[type=file]").SetInputFilesAsync(new FilePayload { Name = name, MimeType = mimeType, Buffer = content });
 
     /// <summary>Waits for a snackbar whose text contains <paramref name="text"/> and returns its full text.</summary>
     public async Task<string> SnackbarAsync(string text, int timeout = 20_000)

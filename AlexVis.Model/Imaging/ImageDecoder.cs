@@ -30,12 +30,9 @@ public static class ImageDecoder
     /// <param name="fileName">The name shown in messages; null for "The file".</param>
     public static RgbImage Decode(ReadOnlySpan<byte> data, ImageLimits limits, string? fileName = null)
     {
-        string who = fileName is null ? "The file" : $"'{fileName}'";
-        if (data.IsEmpty)
-            throw new ImageRejectedException(ImageProblem.Empty, $"{who} is empty.");
-        if (data.Length > limits.MaxBytes)
-            throw new ImageRejectedException(ImageProblem.TooLarge,
-                $"{who} is {Megabytes(data.Length)}; the limit is {Megabytes(limits.MaxBytes)}. Save a smaller JPEG or PNG and try again.");
+        string who = Who(fileName);
+        if (data.IsEmpty) throw Empty(fileName);
+        if (data.Length > limits.MaxBytes) throw TooLarge(data.Length, limits, fileName);
 
         // Our own signature check first: ImageSharp needs more header bytes than a broken file may have.
         bool isJpeg = data.Length >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF;
@@ -135,6 +132,15 @@ public static class ImageDecoder
             return head.IndexOf("svg"u8) >= 0 ? "an SVG drawing" : "a web page or XML file";
         return null;
     }
+
+    /// <summary>The refusal of a file of <paramref name="bytes"/> over the byte limit (checked before reading when the size is known).</summary>
+    public static ImageRejectedException TooLarge(long bytes, ImageLimits limits, string? fileName) => new(ImageProblem.TooLarge,
+        $"{Who(fileName)} is {Megabytes(bytes)}; the limit is {Megabytes(limits.MaxBytes)}. Save a smaller JPEG or PNG and try again.");
+
+    /// <summary>The refusal of an empty file.</summary>
+    public static ImageRejectedException Empty(string? fileName) => new(ImageProblem.Empty, $"{Who(fileName)} is empty.");
+
+    static string Who(string? fileName) => fileName is null ? "The file" : $"'{fileName}'";
 
     /// <summary>A file size for people: "4.2 MB", or "730 KB" below a megabyte.</summary>
     public static string Megabytes(long bytes) => bytes >= 1024 * 1024

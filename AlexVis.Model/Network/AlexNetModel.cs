@@ -162,7 +162,4 @@ public sealed class AlexNetModel : IDisposable
 
     /// <summary>Releases the native tensors.</summary>
     public void Dispose() => net.Dispose();
-
-    /// <summary>Class name for an ImageNet index.</summary>
-    public static string ClassName(int index) => ImageNetClasses.Names[index];
 }

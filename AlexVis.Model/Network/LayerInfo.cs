@@ -69,6 +69,14 @@ public static class AlexNetLayers
     /// <summary>Layers worth a slider stop: every layer except the dropouts, which are the identity at inference.</summary>
     public static IReadOnlyList<LayerInfo> Visible { get; } = All.Where(l => l.Kind != LayerKind.Dropout).ToArray();
 
+    /// <summary>A layer's position among the <see cref="Visible"/> layers (the slider's stops), or −1 for a dropout.</summary>
+    public static int VisibleIndex(LayerInfo layer)
+    {
+        for (int i = 0; i < Visible.Count; i++)
+            if (Visible[i].Equals(layer)) return i;
+        return -1;
+    }
+
     /// <summary>The convolution layers, in order.</summary>
     public static IReadOnlyList<LayerInfo> Convolutions { get; } = All.Where(l => l.Kind == LayerKind.Convolution).ToArray();
 

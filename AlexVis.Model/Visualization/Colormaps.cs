@@ -60,11 +60,4 @@ public static class Colormaps
         var lut = Lut(map);
         return (lut[level * 3], lut[level * 3 + 1], lut[level * 3 + 2]);
     }
-
-    /// <summary>The table as CSS hex colours, for the browser.</summary>
-    public static string[] CssColours(Colormap map)
-    {
-        var lut = Lut(map).ToArray();
-        return Enumerable.Range(0, 256).Select(i => $"#{lut[i * 3]:x2}{lut[i * 3 + 1]:x2}{lut[i * 3 + 2]:x2}").ToArray();
-    }
 }

@@ -129,7 +129,7 @@ public sealed class FakeSession : IVisualizationSession
         if (Image is not { } image || !Layer.IsSpatial) return null;
         var q = Model.Visualization.Montage.Quantise(image.Trace[Layer], Scale, (0f, 100f), topLevel: 127);
         var png = IndexedPng.Encode(q.Levels, q.Layout.Width, q.Layout.Height, IndexedPng.MontagePalette(Colormap.Viridis, 127, (255, 255, 255)));
-        return new MontageView($"{image.ContentKey}.{Layer.Index}.{(int)Scale}", Layer, Scale, png, q.Layout, q.Low, q.High, 127);
+        return new MontageView(Views.MontageKey(image.ContentKey, Layer, Scale), Layer, Scale, png, q.Layout, q.Low, q.High, 127);
     }
 
     public float[]? ChannelValues(LayerInfo layer, int channel, long version) =>

@@ -13,12 +13,6 @@ public sealed class LatestShown<TKey> where TKey : notnull
     TKey? shown;
     bool running;
 
-    /// <summary>What is on screen now, if anything.</summary>
-    public TKey? Shown => shown;
-
-    /// <summary>Forgets what is shown, so the next run shows again.</summary>
-    public void Reset() => shown = default;
-
     /// <summary>Shows <paramref name="wanted"/>() until what is on screen is what is wanted.</summary>
     /// <param name="wanted">The key of what should be on screen now, or null for nothing.</param>
     /// <param name="show">Puts that on screen.</param>

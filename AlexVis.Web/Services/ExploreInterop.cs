@@ -39,26 +39,30 @@ public sealed class ExploreInterop(IJSRuntime js, IVisualizationSession session)
     }
 
     /// <summary>Shows a montage; its bytes go over the wire only the first time this page shows it.</summary>
-    public async Task ShowMontageAsync(ElementReference element, MontageView view, long version)
+    public Task ShowMontageAsync(ElementReference element, MontageView view, long version) =>
+        SendOnceAsync("showMontage", element, view.Key, view.Png, png => new
+        {
+            key = view.Key,
+            png,
+            layout = Layout(view.Layout),
+            low = view.Low,
+            high = view.High,
+            topLevel = view.TopLevel,
+            layer = Layer(view.Layer),
+            version,
+        });
+
+    /// <summary>
+    /// Calls a show function whose payload carries <paramref name="bytes"/> only when this page has not had them;
+    /// when the browser has dropped them from its cache it answers "need-bytes" and gets them again.
+    /// </summary>
+    async Task SendOnceAsync(string function, ElementReference element, string key, byte[] bytes, Func<byte[]?, object> payload)
     {
         var m = await Module();
-        var reply = await m.InvokeAsync<string>("showMontage", callTimeout, element, Payload(view, version, sent.Contains(view.Key) ? null : view.Png));
-        if (reply == "need-bytes") // the browser dropped it from its cache
-            await m.InvokeAsync<string>("showMontage", callTimeout, element, Payload(view, version, view.Png));
-        sent.Add(view.Key);
+        if (await m.InvokeAsync<string>(function, callTimeout, element, payload(sent.Contains(key) ? null : bytes)) == "need-bytes")
+            await m.InvokeAsync<string>(function, callTimeout, element, payload(bytes));
+        sent.Add(key);
     }
-
-    static object Payload(MontageView view, long version, byte[]? png) => new
-    {
-        key = view.Key,
-        png,
-        layout = new { channels = view.Layout.Channels, tileWidth = view.Layout.TileWidth, tileHeight = view.Layout.TileHeight, columns = view.Layout.Columns, gap = view.Layout.Gap, width = view.Layout.Width, height = view.Layout.Height },
-        low = view.Low,
-        high = view.High,
-        topLevel = view.TopLevel,
-        layer = Layer(view.Layer),
-        version,
-    };
 
     /// <summary>Shows one channel at native resolution with its histogram.</summary>
     public async Task ShowChannelAsync(ElementReference heatmap, ElementReference histogram, LayerInfo layer, int channel, long version, float[] values)
@@ -78,19 +82,13 @@ public sealed class ExploreInterop(IJSRuntime js, IVisualizationSession session)
     }
 
     /// <summary>Shows a page of kernels; like montages, its bytes go over the wire once per page.</summary>
-    public async Task ShowKernelsAsync(ElementReference element, KernelView view)
-    {
-        var m = await Module();
-        object Payload(byte[]? png) => new
+    public Task ShowKernelsAsync(ElementReference element, KernelView view) =>
+        SendOnceAsync("showKernels", element, view.Key, view.Png, png => new
         {
             key = view.Key, png, colour = view.Colour,
             filters = Layout(view.Filters), slices = view.Slices is null ? null : Layout(view.Slices),
             firstFilter = view.FirstFilter, shape = view.Shape, layer = Layer(view.Layer),
-        };
-        if (await m.InvokeAsync<string>("showKernels", callTimeout, element, Payload(sent.Contains(view.Key) ? null : view.Png)) == "need-bytes")
-            await m.InvokeAsync<string>("showKernels", callTimeout, element, Payload(view.Png));
-        sent.Add(view.Key);
-    }
+        });
 
     /// <summary>Recolours what is on screen (no server data needed); a no-op when nothing changed.</summary>
     public async Task SetAppearanceAsync(Colormap colormap, bool dark)

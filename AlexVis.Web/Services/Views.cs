@@ -60,9 +60,12 @@ public sealed class Views(ModelHost host, IOptions<AlexVisOptions> options, Tele
     /// <summary>The montage of one layer of one image, drawn once.</summary>
     public MontageView Montage(string contentKey, Trace trace, LayerInfo layer, ScaleMode scale)
     {
-        var key = $"{contentKey}.{layer.Index}.{(int)scale}";
+        var key = MontageKey(contentKey, layer, scale);
         return montages.GetOrAdd(key, () => Task.FromResult(Draw(key, trace, layer, scale))).Result;
     }
+
+    /// <summary>A montage's key, "content.layer.scale": the browser and the tests read the layer from it.</summary>
+    public static string MontageKey(string contentKey, LayerInfo layer, ScaleMode scale) => $"{contentKey}.{layer.Index}.{(int)scale}";
 
     /// <summary>
     /// Draws the montages a student is likely to step to next (the neighbouring layers) in the background, so the
@@ -76,11 +79,11 @@ public sealed class Views(ModelHost host, IOptions<AlexVisOptions> options, Tele
     {
         if (queueLength > 0) return;
         var visible = AlexNetLayers.Visible;
-        int at = visible.ToList().IndexOf(around);
+        int at = AlexNetLayers.VisibleIndex(around);
         var wanted = new[] { at + 1, at - 1 }
             .Where(i => i >= 0 && i < visible.Count && visible[i].IsSpatial)
             .Select(i => visible[i])
-            .Where(l => !montages.TryGet($"{contentKey}.{l.Index}.{(int)scale}", out _))
+            .Where(l => !montages.TryGet(MontageKey(contentKey, l, scale), out _))
             .ToList();
         if (wanted.Count == 0 || Interlocked.CompareExchange(ref prefetching, 1, 0) != 0) return;
         ThreadPool.UnsafeQueueUserWorkItem(_ =>

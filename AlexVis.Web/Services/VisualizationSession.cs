@@ -96,9 +96,9 @@ public sealed class VisualizationSession : IVisualizationSession, IDisposable
     {
         // size < 0: not announced; the limit is then enforced while reading.
         if (size > Limits.MaxBytes)
-            return Reject(ImageProblem.TooLarge, $"'{name}' is {ImageDecoder.Megabytes(size)}; the limit is {ImageDecoder.Megabytes(Limits.MaxBytes)}. Save a smaller JPEG or PNG and try again.");
+            return Reject(ImageDecoder.TooLarge(size, Limits, name));
         if (size == 0)
-            return Reject(ImageProblem.Empty, $"'{name}' is empty.");
+            return Reject(ImageDecoder.Empty(name));
         byte[] bytes;
         SetBusy($"Reading {name}…");
         var reading = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -114,7 +114,7 @@ public sealed class VisualizationSession : IVisualizationSession, IDisposable
                 buffer.Write(chunk, 0, n);
             }
             if (buffer.Length == 0)
-                return Reject(ImageProblem.Empty, $"'{name}' is empty.");
+                return Reject(ImageDecoder.Empty(name));
             logger.LogDebug("Received {Name} ({Bytes} bytes) in {Ms:0} ms", name, buffer.Length, System.Diagnostics.Stopwatch.GetElapsedTime(reading).TotalMilliseconds);
             bytes = buffer.ToArray();
         }
@@ -149,7 +149,7 @@ public sealed class VisualizationSession : IVisualizationSession, IDisposable
         }
         catch (ImageRejectedException e)
         {
-            return Reject(e.Problem, e.Message, request);
+            return Reject(e, request);
         }
         catch (ServerBusyException e)
         {
@@ -165,6 +165,8 @@ public sealed class VisualizationSession : IVisualizationSession, IDisposable
             return Reject(null, $"'{name}' could not be analysed: {e.Message}", request);
         }
     }
+
+    string Reject(ImageRejectedException e, long? request = null) => Reject(e.Problem, e.Message, request);
 
     string Reject(ImageProblem? problem, string message, long? request = null)
     {

@@ -14,7 +14,7 @@ const montages = new Map();  // key → { png, layout, low, high, topLevel }
 const values = new Map();    // "version|layer|channel" or "w|layer|filter" → Float32Array
 const pending = new Map();   // same keys → Promise<Float32Array>
 const panels = new Map();    // element → panel state
-const metrics = { montagesShown: 0, lastPaintMs: 0 };
+const metrics = { montagesShown: 0 };
 
 export function init(dotnetBridge, tables) {
     bridge = dotnetBridge;
@@ -55,7 +55,7 @@ function toFloats(bytes) {
     return new Float32Array(aligned.buffer, aligned.byteOffset, aligned.byteLength / 4);
 }
 
-export function format(v) {
+function format(v) {
     if (v === 0) return '0';
     const a = Math.abs(v);
     return a >= 1e-3 && a < 1e5 ? Number(v.toPrecision(4)).toString() : v.toExponential(3);
@@ -245,7 +245,6 @@ function listen(el, p, onHover, onClick) {
 // view: { key, png (bytes or null), layout, low, high, topLevel, layer: { index, name, alias }, version, channels }
 // Returns 'need-bytes' when the server must send the PNG (this page has not got it).
 export async function showMontage(el, view) {
-    const started = performance.now();
     let entry = montages.get(view.key);
     if (!entry) {
         if (!view.png) return 'need-bytes';
@@ -258,7 +257,6 @@ export async function showMontage(el, view) {
     p.entry = entry;
     await drawMontage(el, p);
     listen(el, p, e => hoverMontage(el, p, e), e => clickMontage(el, p, e));
-    metrics.lastPaintMs = performance.now() - started;
     return 'ok';
 }
 
