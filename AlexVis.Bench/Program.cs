@@ -1,4 +1,8 @@
 using AlexVis.Bench;
+using AlexVis.Model.Imaging.Isolation;
+
+// The classroom bench hosts the app in this process, whose decoder workers are copies of this program.
+if (DecodeWorker.IsRequested(args)) return DecodeWorker.Run(args);
 
 // Benchmarks print numbers, each as name=value, with ratios against a baseline measured in the same run.
 var mode = args.Length > 0 ? args[0] : "model";

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using AlexVis.Model.Imaging;
+using AlexVis.Model.Imaging.Isolation;
 using AlexVis.Model.Inference;
 using AlexVis.Model.Network;
 using AlexVis.Model.Visualization;
@@ -48,10 +49,18 @@ static class CliApp
         catch (Exception e) when (e is CliException or WeightsFileException or ImageRejectedException or IOException
                                       or UnauthorizedAccessException or InvalidOperationException or ArgumentException)
         {
-            stderr.WriteLine("alexvis: " + e.Message);
+            stderr.WriteLine("alexvis: " + OneLine(e.Message));
             return 2;
         }
+        catch (Exception e)
+        {
+            // Never a stack trace: one line, and a code scripts can tell from a bad argument.
+            stderr.WriteLine($"alexvis: internal error ({e.GetType().Name}): {OneLine(e.Message)}");
+            return 3;
+        }
     }
+
+    static string OneLine(string message) => message.ReplaceLineEndings(" ");
 
     static async Task<int> PredictAsync(Options o, TextWriter stdout, TextWriter stderr)
     {
@@ -62,17 +71,19 @@ static class CliApp
         o.RejectUnknown();
 
         using var model = await LoadModelAsync(o, stderr);
+        await using var decoders = Decoders();
         int failures = 0;
         foreach (var file in o.Positional)
         {
             Trace trace;
             try
             {
-                trace = model.Trace(Preprocessing.Prepare(ReadImage(file)), top);
+                trace = model.Trace((await ReadImageAsync(decoders, file)).Input, top);
             }
             catch (Exception e) when (e is ImageRejectedException or CliException or IOException or UnauthorizedAccessException)
             {
-                stderr.WriteLine("alexvis: " + e.Message);
+                // One line for this file; the others are still processed.
+                stderr.WriteLine("alexvis: " + OneLine(e.Message));
                 failures++;
                 continue;
             }
@@ -115,12 +126,13 @@ static class CliApp
             throw new CliException($"{layer.Name} ({layer.Alias}) has no kernels; choose a convolution layer: conv1 … conv5");
         o.RejectUnknown();
 
-        var image = ReadImage(o.Positional[0]);
+        ModelInput input;
+        await using (var decoders = Decoders()) input = (await ReadImageAsync(decoders, o.Positional[0])).Input;
         using var model = await LoadModelAsync(o, stderr);
         RgbImage figure;
         if (what == "maps")
         {
-            var trace = model.Trace(Preprocessing.Prepare(image));
+            var trace = model.Trace(input);
             var montage = Montage.Quantise(trace[layer], mode, mode == ScaleMode.Global ? Montage.GlobalRange(trace) : null);
             figure = Montage.Colourise(montage, colormap, Math.Max(1, (int)Math.Ceiling(800.0 / montage.Layout.Width)));
         }
@@ -149,13 +161,17 @@ static class CliApp
         return 0;
     }
 
-    static RgbImage ReadImage(string file)
+    /// <summary>One decoder worker process (this program with --decode-worker): a file that would crash or hang it is refused at its deadline.</summary>
+    static DecoderPool Decoders() => new(new DecoderOptions { Workers = 1 }, new ImageLimits());
+
+    static async Task<DecodedImage> ReadImageAsync(DecoderPool decoders, string file)
     {
-        if (!File.Exists(file)) throw new CliException($"'{file}' does not exist");
+        string name = DisplayName.Of(file);
+        if (!File.Exists(file)) throw new CliException($"'{name}' does not exist");
         var limits = new ImageLimits();
         long length = new FileInfo(file).Length;
-        if (length > limits.MaxBytes) throw ImageDecoder.TooLarge(length, limits, file); // refused without reading it
-        return ImageDecoder.Decode(File.ReadAllBytes(file), limits, file);
+        if (length > limits.MaxBytes) throw ImageDecoder.TooLarge(length, limits, name); // refused without reading it
+        return await decoders.DecodeAsync(await File.ReadAllBytesAsync(file), name);
     }
 
     static async Task<AlexNetModel> LoadModelAsync(Options o, TextWriter stderr)

@@ -1,110 +1,103 @@
-using System.Runtime.InteropServices;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.Formats.Png;
-using SixLabors.ImageSharp.PixelFormats;
-using AlexVis.Model.Imaging.Jpeg;
+using SkiaSharp;
 
 namespace AlexVis.Model.Imaging;
 
 /// <summary>
-/// Turns uploaded bytes into an 8-bit RGB image the way PIL's <c>Image.open(f).convert("RGB")</c> does (grey and
-/// palette expanded, alpha dropped, CMYK converted), except that 16-bit images are scaled to 8 bits where PIL would
-/// clip them. JPEGs go through our libjpeg-exact decoder (so the pixels are PIL's); PNGs through ImageSharp with a
-/// configuration that holds only the PNG codec and ignores metadata: ImageSharp 2.1 has open advisories in codecs
-/// and metadata parsers AlexVis therefore never runs. Sizes are checked from the header before decoding.
+/// Turns JPEG or PNG bytes into an 8-bit RGB image the way PIL's <c>Image.open(f).convert("RGB")</c> does (grey and
+/// palette expanded, alpha dropped, CMYK converted). JPEGs are decoded by libjpeg-turbo, the library PIL itself
+/// decodes with, so PIL's pixels and PIL's edge cases (restart markers, arithmetic coding, missing Huffman tables,
+/// a scan cut short before EOI) are reproduced by construction; PNGs by libpng. Both come from Skia, and one codec
+/// instance reads the header, has its size checked against the limits, and then decodes: nothing else parses the
+/// file, so no separate walker can disagree with the decoder about which frame is decoded.
+/// 16-bit samples are reduced to their high byte (as PIL does for 16-bit colour; PIL clips 16-bit grey to 255).
+/// This runs untrusted bytes through native code: the server calls it only inside a decoder worker process
+/// (see <see cref="Isolation.DecoderPool"/>).
 /// </summary>
 public static class ImageDecoder
 {
-    static readonly Configuration configuration = CreateConfiguration();
-
-    static Configuration CreateConfiguration()
-    {
-        var config = new Configuration(new PngConfigurationModule());
-        config.ImageFormatsManager.SetDecoder(PngFormat.Instance, new PngDecoder { IgnoreMetadata = true });
-        return config;
-    }
+    static ReadOnlySpan<byte> PngSignature => [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
 
     /// <summary>Decodes and converts to RGB, or throws <see cref="ImageRejectedException"/> with a message for the teacher.</summary>
     /// <param name="data">The file's bytes.</param>
     /// <param name="limits">Byte and pixel limits.</param>
     /// <param name="fileName">The name shown in messages; null for "The file".</param>
-    public static RgbImage Decode(ReadOnlySpan<byte> data, ImageLimits limits, string? fileName = null)
+    public static RgbImage Decode(byte[] data, ImageLimits limits, string? fileName = null)
     {
-        string who = Who(fileName);
+        CheckBytes(data, limits, fileName);
+        bool isJpeg = data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF;
+        string format = isJpeg ? "JPEG" : "PNG";
+
+        using var stream = new SKMemoryStream(data);
+        using var codec = SKCodec.Create(stream, out var created);
+        if (codec is null || codec.EncodedFormat != (isJpeg ? SKEncodedImageFormat.Jpeg : SKEncodedImageFormat.Png))
+            throw created == SKCodecResult.IncompleteInput
+                ? Truncated(fileName, isJpeg)
+                : new ImageRejectedException(ImageProblem.Corrupt, $"is damaged: its {format} header cannot be read.", fileName);
+
+        var size = codec.Info;
+        CheckPixels(size.Width, size.Height, limits, fileName);
+        bool grey = size.ColorType == SKColorType.Gray8;
+        var target = new SKImageInfo(size.Width, size.Height, grey ? SKColorType.Gray8 : SKColorType.Rgba8888,
+            grey ? SKAlphaType.Opaque : SKAlphaType.Unpremul); // unpremultiplied: PIL drops alpha without touching colour
+        var result = codec.GetPixels(target, out byte[] pixels);
+        return result switch
+        {
+            SKCodecResult.Success => grey ? FromGrey(size.Width, size.Height, pixels) : FromRgba(size.Width, size.Height, pixels),
+            SKCodecResult.IncompleteInput => throw Truncated(fileName, isJpeg),
+            SKCodecResult.Unimplemented or SKCodecResult.InvalidConversion => throw new ImageRejectedException(ImageProblem.UnsupportedFormat,
+                $"cannot be read: it uses a {format} feature AlexVis does not support. Save it again as an ordinary JPEG or PNG.", fileName),
+            _ => throw new ImageRejectedException(ImageProblem.Corrupt, $"is damaged: its {format} image data cannot be decoded.", fileName),
+        };
+    }
+
+    /// <summary>
+    /// The checks that need no decoder: empty, over the byte limit, or not a JPEG or PNG (naming what it is when it
+    /// is a common other format). The server runs them before handing bytes to a worker.
+    /// </summary>
+    public static void CheckBytes(ReadOnlySpan<byte> data, ImageLimits limits, string? fileName)
+    {
         if (data.IsEmpty) throw Empty(fileName);
         if (data.Length > limits.MaxBytes) throw TooLarge(data.Length, limits, fileName);
-
-        // Our own signature check first: ImageSharp needs more header bytes than a broken file may have.
         bool isJpeg = data.Length >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF;
-        bool isPng = data.StartsWith((ReadOnlySpan<byte>)[0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
-        if (!isJpeg && !isPng)
-        {
-            var other = Sniff(data);
-            throw new ImageRejectedException(ImageProblem.UnsupportedFormat, other is null
-                ? $"{who} is not a JPEG or PNG image. AlexVis accepts JPEG and PNG photos."
-                : $"{who} is {other}, not a JPEG or PNG. AlexVis accepts JPEG and PNG photos: save it as one of those and try again.");
-        }
-
-        var structure = isJpeg ? ContainerCheck.Jpeg(data) : ContainerCheck.Png(data);
-        if (structure is { } problem)
-            throw new ImageRejectedException(problem.Problem, problem.Problem == ImageProblem.Truncated
-                ? $"{who} is incomplete: {problem.Detail}. It was probably cut off while copying or uploading; try the original file."
-                : $"{who} is damaged: {problem.Detail}.");
-
-        if (isJpeg)
-        {
-            try
-            {
-                var (width, height) = JpegDecoder.ReadSize(data);
-                CheckPixels(width, height, limits, who);
-                return JpegDecoder.Decode(data);
-            }
-            catch (JpegException e)
-            {
-                throw new ImageRejectedException(e.Problem, e.Problem == ImageProblem.Truncated
-                    ? $"{who} is incomplete: {e.Message}. It was probably cut off while copying or uploading; try the original file."
-                    : e.Problem == ImageProblem.UnsupportedFormat ? $"{who} cannot be read: {e.Message}. Save it again as an ordinary JPEG or PNG."
-                    : $"{who} is damaged: {e.Message}.", e);
-            }
-        }
-        return DecodePng(data, limits, who);
+        if (isJpeg || data.StartsWith(PngSignature)) return;
+        var other = Sniff(data);
+        throw new ImageRejectedException(ImageProblem.UnsupportedFormat, other is null
+            ? "is not a JPEG or PNG image. AlexVis accepts JPEG and PNG photos."
+            : $"is {other}, not a JPEG or PNG. AlexVis accepts JPEG and PNG photos: save it as one of those and try again.", fileName);
     }
 
-    static RgbImage DecodePng(ReadOnlySpan<byte> data, ImageLimits limits, string who)
+    // libpng reports a failed zlib checksum as it reports missing data, so a PNG's message names both.
+    static ImageRejectedException Truncated(string? fileName, bool jpeg) => new(ImageProblem.Truncated, jpeg
+        ? "is incomplete: the file ends before the image does. It was probably cut off while copying or uploading; try the original file."
+        : "is incomplete or damaged: its image data ends early or fails its checksum. If it was cut off while copying or uploading, try the original file.", fileName);
+
+    static RgbImage FromRgba(int width, int height, byte[] rgba)
     {
-        IImageInfo? info;
-        try
+        var rgb = new byte[width * height * 3];
+        for (int i = 0, j = 0; j < rgb.Length; i += 4, j += 3)
         {
-            using var stream = new MemoryStream(data.ToArray(), writable: false);
-            info = Image.Identify(configuration, stream);
+            rgb[j] = rgba[i];
+            rgb[j + 1] = rgba[i + 1];
+            rgb[j + 2] = rgba[i + 2];
         }
-        catch (Exception e) when (e is ImageFormatException or InvalidImageContentException or NotSupportedException)
-        {
-            throw new ImageRejectedException(ImageProblem.Corrupt, $"{who} is damaged: its header cannot be read ({e.Message}).", e);
-        }
-        if (info is null || info.Width <= 0 || info.Height <= 0)
-            throw new ImageRejectedException(ImageProblem.Corrupt, $"{who} is damaged: it has no valid image size.");
-        CheckPixels(info.Width, info.Height, limits, who);
-
-        try
-        {
-            using var image = Image.Load<Rgb24>(configuration, data);
-            var pixelsRgb = new byte[image.Width * image.Height * 3];
-            image.CopyPixelDataTo(MemoryMarshal.Cast<byte, Rgb24>(pixelsRgb.AsSpan()));
-            return new RgbImage(image.Width, image.Height, pixelsRgb);
-        }
-        catch (Exception e) when (e is ImageFormatException or InvalidImageContentException or NotSupportedException or UnknownImageFormatException)
-        {
-            throw new ImageRejectedException(ImageProblem.Corrupt, $"{who} is damaged and cannot be decoded ({e.Message}).", e);
-        }
+        return new RgbImage(width, height, rgb);
     }
 
-    static void CheckPixels(int width, int height, ImageLimits limits, string who)
+    static RgbImage FromGrey(int width, int height, byte[] grey)
+    {
+        var rgb = new byte[width * height * 3];
+        for (int i = 0, j = 0; i < width * height; i++, j += 3) rgb[j] = rgb[j + 1] = rgb[j + 2] = grey[i];
+        return new RgbImage(width, height, rgb);
+    }
+
+    static void CheckPixels(int width, int height, ImageLimits limits, string? fileName)
     {
         long pixels = (long)width * height;
+        if (width <= 0 || height <= 0)
+            throw new ImageRejectedException(ImageProblem.Corrupt, "is damaged: it has no valid image size.", fileName);
         if (pixels > limits.MaxPixels)
-            throw new ImageRejectedException(ImageProblem.TooManyPixels,
-                $"{who} is {width} × {height} pixels ({pixels / 1e6:0.#} MP); the limit is {limits.MaxPixels / 1e6:0.#} MP. Use a smaller image.");
+            throw new ImageRejectedException(ImageProblem.TooManyPixels, FormattableString.Invariant(
+                $"is {width} × {height} pixels ({pixels / 1e6:0.#} MP); the limit is {limits.MaxPixels / 1e6:0.#} MP. Use a smaller image."), fileName);
     }
 
     /// <summary>Names common formats AlexVis refuses, so the message can say what the file really is.</summary>
@@ -135,12 +128,10 @@ public static class ImageDecoder
 
     /// <summary>The refusal of a file of <paramref name="bytes"/> over the byte limit (checked before reading when the size is known).</summary>
     public static ImageRejectedException TooLarge(long bytes, ImageLimits limits, string? fileName) => new(ImageProblem.TooLarge,
-        $"{Who(fileName)} is {Megabytes(bytes)}; the limit is {Megabytes(limits.MaxBytes)}. Save a smaller JPEG or PNG and try again.");
+        $"is {Megabytes(bytes)}; the limit is {Megabytes(limits.MaxBytes)}. Save a smaller JPEG or PNG and try again.", fileName);
 
     /// <summary>The refusal of an empty file.</summary>
-    public static ImageRejectedException Empty(string? fileName) => new(ImageProblem.Empty, $"{Who(fileName)} is empty.");
-
-    static string Who(string? fileName) => fileName is null ? "The file" : $"'{fileName}'";
+    public static ImageRejectedException Empty(string? fileName) => new(ImageProblem.Empty, "is empty.", fileName);
 
     /// <summary>A file size for people: "4.2 MB", or "730 KB" below a megabyte.</summary>
     public static string Megabytes(long bytes) => bytes >= 1024 * 1024

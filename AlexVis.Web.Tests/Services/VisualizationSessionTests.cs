@@ -1,3 +1,5 @@
+using AlexVis.Harness;
+using AlexVis.Model.Imaging.Isolation;
 using AlexVis.Model.Network;
 using AlexVis.Model.Visualization;
 using AlexVis.Web.Options;
@@ -14,15 +16,18 @@ public sealed class VisualizationSessionTests : IDisposable
     readonly VisualizationSession session;
     readonly ModelHost host;
     readonly UploadTokens tokens;
+    readonly DecoderPool decoders;
     int changes;
 
     public VisualizationSessionTests()
     {
         var options = Microsoft.Extensions.Options.Options.Create(new AlexVisOptions { Upload = { MaxBytes = 2048 } });
+        // One real decoder worker: the web app's own program in worker mode, from this test's output folder.
+        decoders = new DecoderPool(new DecoderOptions { Workers = 1, WorkerPath = Path.Combine(AppContext.BaseDirectory, "AlexVis.Web.dll") }, options.Value.Upload);
         var services = new ServiceCollection().AddHttpClient().AddMetrics().BuildServiceProvider();
         var telemetry = new Telemetry(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         host = new ModelHost(options, NullLogger<ModelHost>.Instance, services.GetRequiredService<IHttpClientFactory>());
-        var queue = new InferenceQueue(host, options, telemetry, NullLogger<InferenceQueue>.Instance);
+        var queue = new InferenceQueue(host, decoders, options, telemetry, NullLogger<InferenceQueue>.Instance);
         var views = new Views(host, options, telemetry, NullLogger<Views>.Instance);
         var samples = new SampleLibrary(options, new Env(), NullLogger<SampleLibrary>.Instance);
         tokens = new UploadTokens();
@@ -74,6 +79,16 @@ public sealed class VisualizationSessionTests : IDisposable
     }
 
     [Fact]
+    public async Task An_upload_that_once_crashed_the_server_is_one_refusal_naming_it()
+    {
+        var file = TestImages.OversubscribedHuffman(longCodes: false);
+        var message = await session.UploadAsync(new MemoryStream(file), file.Length, "tables.jpg");
+        Assert.Equal("'tables.jpg' is damaged: its JPEG image data cannot be decoded.", message);
+        Assert.Null(session.Busy);
+        Assert.Null(session.Image);
+    }
+
+    [Fact]
     public void The_upload_token_finds_this_session_until_it_ends()
     {
         Assert.Same(session, tokens.Find(session.UploadToken));
@@ -100,6 +115,7 @@ public sealed class VisualizationSessionTests : IDisposable
     {
         session.Dispose();
         host.Dispose();
+        decoders.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 
     sealed class UnreadableStream : MemoryStream

@@ -1,3 +1,4 @@
+using AlexVis.Model.Imaging;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using AlexVis.Model.Labels;
@@ -41,12 +42,13 @@ public static class EndpointExtensions
     {
         if (tokens.Find(request.Headers["X-AlexVis-Upload"]) is not VisualizationSession session)
             return Results.Json(new { error = "This page has lost its connection to the server; reload it and try again." }, statusCode: 403);
-        var name = Uri.UnescapeDataString(request.Headers["X-File-Name"].ToString());
+        // The name is the student's (or an attacker's): escaped once here, so messages and logs can use it as it is.
+        var name = DisplayName.Of(Path.GetFileName(Uri.UnescapeDataString(request.Headers["X-File-Name"].ToString())));
         if (string.IsNullOrWhiteSpace(name)) name = "upload";
         // The session refuses a body over the limit before reading it, so the server's own limit only needs to allow the limit.
         var body = request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (body is { IsReadOnly: false }) body.MaxRequestBodySize = Math.Max(options.Value.Upload.MaxBytes + 1, body.MaxRequestBodySize ?? 0);
-        var error = await session.ReceiveUploadAsync(request.Body, request.ContentLength ?? -1, Path.GetFileName(name));
+        var error = await session.ReceiveUploadAsync(request.Body, request.ContentLength ?? -1, name);
         return Results.Json(new { error });
     }
 

@@ -1,3 +1,4 @@
+using AlexVis.Model.Imaging.Isolation;
 using AlexVis.Web.Options;
 using AlexVis.Web.Services;
 using Microsoft.Extensions.Options;
@@ -20,6 +21,11 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Telemetry>();
         services.AddSingleton<ModelHost>();
         services.AddHostedService(sp => sp.GetRequiredService<ModelHost>());
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<AlexVisOptions>>().Value;
+            return new DecoderPool(o.Decoding, o.Upload, sp.GetRequiredService<ILogger<DecoderPool>>());
+        });
         services.AddSingleton<InferenceQueue>();
         services.AddHostedService(sp => sp.GetRequiredService<InferenceQueue>());
         services.AddSingleton<Views>();

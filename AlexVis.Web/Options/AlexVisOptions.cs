@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using AlexVis.Model.Imaging;
+using AlexVis.Model.Imaging.Isolation;
 using AlexVis.Model.Network;
 
 namespace AlexVis.Web.Options;
@@ -21,6 +22,10 @@ public sealed class AlexVisOptions
     /// <summary>Upload limits, checked before decoding.</summary>
     [Required]
     public ImageLimits Upload { get; set; } = new();
+
+    /// <summary>The decoder worker processes uploads are decoded in.</summary>
+    [Required]
+    public DecoderOptions Decoding { get; set; } = new();
 
     /// <summary>Bundled sample photos.</summary>
     [Required]

@@ -14,6 +14,7 @@ public sealed class AlexVisOptionsValidator : IValidateOptions<AlexVisOptions>
         Check(options.Model, $"{AlexVisOptions.Section}:Model", failures);
         Check(options.Inference, $"{AlexVisOptions.Section}:Inference", failures);
         Check(options.Upload, $"{AlexVisOptions.Section}:Upload", failures);
+        Check(options.Decoding, $"{AlexVisOptions.Section}:Decoding", failures);
         Check(options.Samples, $"{AlexVisOptions.Section}:Samples", failures);
         Check(options.Display, $"{AlexVisOptions.Section}:Display", failures);
         if (options.Inference.MaxBatch > options.Inference.Capacity)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Trace = AlexVis.Model.Inference.Trace;
 using System.Threading.Channels;
 using AlexVis.Model.Imaging;
+using AlexVis.Model.Imaging.Isolation;
 using AlexVis.Model.Inference;
 using AlexVis.Web.Options;
 using Microsoft.Extensions.Options;
@@ -15,30 +16,32 @@ public sealed class ServerBusyException(string message) : Exception(message);
 /// <param name="Trace">Every layer of the image.</param>
 /// <param name="Name">The image's name.</param>
 /// <param name="Wait">Time spent waiting in the queue.</param>
-/// <param name="Compute">Decode, preprocess and forward time of the batch it ran in.</param>
+/// <param name="Compute">Forward time of the batch it ran in.</param>
 /// <param name="BatchSize">Images in that batch.</param>
 public sealed record TraceResult(Trace Trace, string Name, TimeSpan Wait, TimeSpan Compute, int BatchSize);
 
 /// <summary>
-/// The one bounded queue every forward goes through. Workers decode, preprocess and trace; jobs that are waiting
-/// when a worker becomes free are traced together in one batched forward (cheaper per image), so a class uploading
-/// at once is served in a few forwards rather than forty. Work for a circuit that has gone away is skipped.
+/// The one bounded queue every forward goes through. An image is first decoded, resized and cropped in a decoder
+/// worker process (<see cref="DecoderPool"/>: a hostile file costs one refusal, never this process), then queued;
+/// jobs that are waiting when an inference thread becomes free are traced together in one batched forward (cheaper
+/// per image), so a class uploading at once is served in a few forwards rather than forty. Work for a circuit that
+/// has gone away is skipped, a job that waited past its deadline is refused, and nothing a job does ends the thread.
 /// </summary>
 public sealed class InferenceQueue : BackgroundService
 {
     readonly Channel<Job> channel;
     readonly ModelHost host;
+    readonly DecoderPool decoders;
     readonly InferenceOptions options;
-    readonly ImageLimits limits;
     readonly Telemetry telemetry;
     readonly ILogger<InferenceQueue> logger;
 
     /// <summary>Creates the queue; workers start with the host.</summary>
-    public InferenceQueue(ModelHost host, IOptions<AlexVisOptions> options, Telemetry telemetry, ILogger<InferenceQueue> logger)
+    public InferenceQueue(ModelHost host, DecoderPool decoders, IOptions<AlexVisOptions> options, Telemetry telemetry, ILogger<InferenceQueue> logger)
     {
         this.host = host;
+        this.decoders = decoders;
         this.options = options.Value.Inference;
-        limits = options.Value.Upload;
         this.telemetry = telemetry;
         this.logger = logger;
         channel = Channel.CreateBounded<Job>(new BoundedChannelOptions(this.options.Capacity)
@@ -52,25 +55,38 @@ public sealed class InferenceQueue : BackgroundService
     /// <summary>Jobs waiting now.</summary>
     public int Length => channel.Reader.Count;
 
-    /// <summary>Decodes, preprocesses and traces an image. Throws <see cref="ImageRejectedException"/> for bad images.</summary>
+    /// <summary>
+    /// Decodes, preprocesses and traces an image. Throws <see cref="ImageRejectedException"/> for bad images and
+    /// <see cref="ServerBusyException"/> when the image could not be served within <see cref="InferenceOptions.QueueTimeout"/>.
+    /// </summary>
     public async Task<TraceResult> TraceAsync(byte[] data, string name, CancellationToken cancellationToken)
     {
-        var job = new Job(data, name, cancellationToken);
-        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.QueueTimeout);
+        Job job;
+        try
         {
-            timeout.CancelAfter(options.QueueTimeout);
-            try
-            {
-                await channel.Writer.WriteAsync(job, timeout.Token);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw new ServerBusyException("The server is busy with the whole class's images. Try again in a moment.");
-            }
+            var decoding = Stopwatch.GetTimestamp();
+            var decoded = await decoders.DecodeAsync(data, name, timeout.Token);
+            logger.LogDebug("{Name}: {Width}×{Height} decoded, resized and cropped in {Ms:0} ms",
+                name, decoded.Width, decoded.Height, Stopwatch.GetElapsedTime(decoding).TotalMilliseconds);
+            job = new Job(decoded.Input, name, cancellationToken);
+            await channel.Writer.WriteAsync(job, timeout.Token);
+        }
+        catch (ImageRejectedException)
+        {
+            telemetry.Rejected.Add(1);
+            throw;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw Busy();
         }
         using var registration = cancellationToken.Register(() => job.Completion.TrySetCanceled(cancellationToken));
         return await job.Completion.Task;
     }
+
+    static ServerBusyException Busy() => new("The server is busy with the whole class's images. Try again in a moment.");
 
     /// <inheritdoc />
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
@@ -113,35 +129,31 @@ public sealed class InferenceQueue : BackgroundService
             {
                 return;
             }
-            Run(batch);
+            try
+            {
+                Run(batch);
+            }
+            catch (Exception e)
+            {
+                // Whatever goes wrong, this thread serves the whole class: fail the batch, never the thread.
+                logger.LogError(e, "A batch of {Count} images failed", batch.Count);
+                foreach (var job in batch) job.Completion.TrySetException(e);
+            }
         }
     }
 
     void Run(List<Job> batch)
     {
         var started = Stopwatch.GetTimestamp();
-        var live = new List<(Job Job, ModelInput Input)>(batch.Count);
+        var live = new List<Job>(batch.Count);
         foreach (var job in batch)
         {
             if (job.Cancellation.IsCancellationRequested || job.Completion.Task.IsCompleted)
-            {
                 job.Completion.TrySetCanceled(job.Cancellation);
-                continue;
-            }
-            try
-            {
-                var decoding = Stopwatch.GetTimestamp();
-                var image = ImageDecoder.Decode(job.Data, limits, job.Name);
-                var decoded = Stopwatch.GetElapsedTime(decoding);
-                live.Add((job, Preprocessing.Prepare(image)));
-                logger.LogDebug("{Name}: {Width}×{Height} decoded in {Decode:0} ms, resized and cropped in {Prepare:0} ms",
-                    job.Name, image.Width, image.Height, decoded.TotalMilliseconds, (Stopwatch.GetElapsedTime(decoding) - decoded).TotalMilliseconds);
-            }
-            catch (ImageRejectedException e)
-            {
-                telemetry.Rejected.Add(1);
-                job.Completion.TrySetException(e);
-            }
+            else if (Stopwatch.GetElapsedTime(job.Enqueued) > options.QueueTimeout)
+                job.Completion.TrySetException(Busy()); // its student has been told to wait long enough
+            else
+                live.Add(job);
         }
         if (live.Count == 0) return;
 
@@ -155,7 +167,7 @@ public sealed class InferenceQueue : BackgroundService
         catch (Exception e)
         {
             logger.LogError(e, "A batch of {Count} images failed", live.Count);
-            foreach (var (job, _) in live) job.Completion.TrySetException(e);
+            foreach (var job in live) job.Completion.TrySetException(e);
             return;
         }
         var compute = Stopwatch.GetElapsedTime(started);
@@ -163,7 +175,7 @@ public sealed class InferenceQueue : BackgroundService
         telemetry.BatchSize.Record(live.Count);
         for (int i = 0; i < live.Count; i++)
         {
-            var job = live[i].Job;
+            var job = live[i];
             var wait = TimeSpan.FromTicks(Math.Max(0, Stopwatch.GetElapsedTime(job.Enqueued).Ticks - compute.Ticks));
             telemetry.QueueWait.Record(wait.TotalMilliseconds);
             logger.LogDebug("Traced {Name}: waited {Wait:0.0} ms, batch of {Batch} took {Compute:0.0} ms", job.Name, wait.TotalMilliseconds, live.Count, compute.TotalMilliseconds);
@@ -171,9 +183,9 @@ public sealed class InferenceQueue : BackgroundService
         }
     }
 
-    sealed class Job(byte[] data, string name, CancellationToken cancellation)
+    sealed class Job(ModelInput input, string name, CancellationToken cancellation)
     {
-        public byte[] Data { get; } = data;
+        public ModelInput Input { get; } = input;
         public string Name { get; } = name;
         public CancellationToken Cancellation { get; } = cancellation;
         public long Enqueued { get; } = Stopwatch.GetTimestamp();

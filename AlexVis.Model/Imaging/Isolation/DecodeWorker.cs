@@ -1,0 +1,69 @@
+using System.Globalization;
+
+namespace AlexVis.Model.Imaging.Isolation;
+
+/// <summary>
+/// The decoder worker: a process that decodes untrusted JPEG and PNG bytes, one file at a time, and answers with
+/// the 224 × 224 crop the network needs. It limits itself (memory, CPU time, death with its parent) before reading
+/// anything; whatever a file does to it, crash, hang or balloon, costs this process only: the server's
+/// <see cref="DecoderPool"/> kills and replaces it.
+/// </summary>
+public static class DecodeWorker
+{
+    /// <summary>The first command-line argument that makes an AlexVis program a decoder worker.</summary>
+    public const string Argument = "--decode-worker";
+
+    /// <summary>True when <paramref name="args"/> ask for a decoder worker.</summary>
+    public static bool IsRequested(string[] args) => args.Length > 0 && args[0] == Argument;
+
+    /// <summary>Serves requests on stdin/stdout until stdin closes; the exit code of the worker process.</summary>
+    /// <param name="args"><see cref="Argument"/> followed by the settings the pool passes (key=value).</param>
+    public static int Run(string[] args)
+    {
+        var settings = args.Skip(1).Select(a => a.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]);
+        long Setting(string key, long fallback) => settings.TryGetValue(key, out var v) ? long.Parse(v, CultureInfo.InvariantCulture) : fallback;
+        var limits = new ImageLimits { MaxBytes = Setting("max-bytes", 20L << 20), MaxPixels = Setting("max-pixels", 40_000_000) };
+        ProcessLimits.Apply(Setting("memory-mb", 1024) << 20, (int)Setting("cpu-seconds", 300));
+
+        using var input = Console.OpenStandardInput();
+        using var output = Console.OpenStandardOutput();
+        // Nothing else may write to stdout: it carries the answers.
+        Console.SetOut(TextWriter.Null);
+        WarmUp();
+        output.Write(WorkerProtocol.Ready);
+        output.Flush();
+
+        while (WorkerProtocol.ReadRequest(input, limits.MaxBytes) is { } data)
+        {
+            long pixels = 0;
+            try
+            {
+                var image = ImageDecoder.Decode(data, limits);
+                pixels = (long)image.Width * image.Height;
+                WorkerProtocol.WriteImage(output, image.Width, image.Height, Preprocessing.Prepare(image).Crop);
+            }
+            catch (ImageRejectedException e)
+            {
+                WorkerProtocol.WriteRefusal(output, e.Problem, e.Reason);
+            }
+            catch (OutOfMemoryException)
+            {
+                WorkerProtocol.WriteRefusal(output, ImageProblem.TooMuchMemory, TooMuchMemoryReason);
+            }
+            if (pixels > 4_000_000)
+                GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true); // give a large photo's memory back
+        }
+        return 0;
+    }
+
+    /// <summary>The reason given when decoding needs more memory than a worker may have.</summary>
+    internal const string TooMuchMemoryReason = "needed more memory to decode than AlexVis allows; it may be damaged, or too large a photo.";
+
+    /// <summary>Loads the native decoders before the first real file, so that the first student waits no longer than the rest.</summary>
+    static void WarmUp()
+    {
+        // A 1 × 1 grey PNG.
+        byte[] png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNoAAAAggCBd81ytgAAAABJRU5ErkJggg==");
+        ImageDecoder.Decode(png, new ImageLimits());
+    }
+}
