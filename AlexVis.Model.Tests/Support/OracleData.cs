@@ -23,6 +23,12 @@ public sealed class OracleImage
     public static IReadOnlyList<string> Names { get; } = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(Repo.Oracle, "index.json")))
         .RootElement.GetProperty("images").EnumerateArray().Select(e => e.GetProperty("name").GetString()!).ToArray();
 
+    /// <summary>Files PIL refuses (index.json's "refused"): name, path, and PIL's error.</summary>
+    public static IReadOnlyList<(string Name, string Path, string PilError)> Refused { get; } =
+        JsonDocument.Parse(File.ReadAllBytes(Path.Combine(Repo.Oracle, "index.json"))).RootElement.GetProperty("refused").EnumerateArray()
+            .Select(e => (e.GetProperty("name").GetString()!, Path.Combine(Repo.Oracle, e.GetProperty("file").GetString()!), e.GetProperty("pil").GetString()!))
+            .ToArray();
+
     public static TheoryData<string> All()
     {
         var data = new TheoryData<string>();

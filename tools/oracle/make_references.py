@@ -30,6 +30,7 @@ import json
 import os
 import shutil
 import struct
+import subprocess
 import sys
 import tempfile
 import zlib
@@ -65,12 +66,118 @@ def write_png16_rgb(path, rgb8):
         f.write(png)
 
 
+def png_bytes(width, height, depth, colour_type, raw_rows):
+    """A PNG from filtered rows (each starting with its filter byte)."""
+    def chunk(kind, payload):
+        return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, depth, colour_type, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw_rows, 9)) + chunk(b"IEND", b""))
+
+
+def jpeg_segments(data):
+    """(offset, total length, marker) of each marker segment up to and including the first SOS header."""
+    pos, out = 2, []
+    while True:
+        marker = data[pos + 1]
+        length = struct.unpack(">H", data[pos + 2:pos + 4])[0]
+        out.append((pos, length + 2, marker))
+        if marker == 0xDA:
+            return out
+        pos += length + 2
+
+
+def cjpeg(ppm, path, *args):
+    """libjpeg-turbo's own encoder (Debian's libjpeg-turbo-progs): files Pillow 9.4 cannot write."""
+    subprocess.run(["cjpeg", *args, "-outfile", path, ppm], check=True)
+    return path
+
+
+def make_libjpeg_images(folder, odd):
+    """JPEG kinds only libjpeg writes, and edge cases PIL reads: (name, path, None) triples."""
+    ppm = os.path.join(folder, "odd.ppm")
+    odd.save(ppm)
+    out = []
+    for name, args in [("cj_restart_rows", ["-restart", "1", "-quality", "80"]), ("cj_restart_blocks", ["-restart", "3B"]),
+                       ("cj_440", ["-sample", "1x2,1x1,1x1"]), ("cj_411", ["-sample", "4x1,1x1,1x1"]),
+                       ("cj_arithmetic", ["-arithmetic"]), ("cj_progressive_restart", ["-progressive", "-restart", "2"])]:
+        out.append((name, cjpeg(ppm, os.path.join(folder, name + ".jpg"), *args), None))
+    base = open(cjpeg(ppm, os.path.join(folder, "cj_baseline.jpg"), "-baseline", "-quality", "85"), "rb").read()
+    segments = jpeg_segments(base)
+
+    def write(name, data):
+        path = os.path.join(folder, name)
+        with open(path, "wb") as f:
+            f.write(data)
+        return path
+
+    # Motion-JPEG style: no Huffman tables at all; libjpeg falls back to the standard ones (cjpeg used them).
+    no_huffman = base[:2] + b"".join(base[o:o + n] for o, n, m in segments if m != 0xC4) + base[segments[-1][0] + segments[-1][1]:]
+    out.append(("no_huffman_tables", write("no_huffman_tables.jpg", no_huffman), None))
+    # A JFIF file that also carries Adobe APP14 with transform 0: libjpeg trusts JFIF and decodes YCbCr.
+    adobe = b"\xff\xee" + struct.pack(">H", 14) + b"Adobe" + struct.pack(">HHHB", 100, 0, 0, 0)
+    at = segments[1][0]
+    out.append(("jfif_adobe_transform0", write("jfif_adobe_transform0.jpg", base[:at] + adobe + base[at:]), None))
+    # A scan cut in half and closed with EOI: libjpeg fills the rest with grey and PIL accepts the file.
+    scan = segments[-1][0]
+    cut = base[:scan + (len(base) - scan) // 2].rstrip(b"\xff")
+    out.append(("scan_cut_then_eoi", write("scan_cut_then_eoi.jpg", cut + b"\xff\xd9"), None))
+    out.append(("tem_before_eoi", write("tem_before_eoi.jpg", base[:-2] + b"\xff\x01\xff\xd9"), None))
+    os.remove(ppm)
+    return out, base, cut
+
+
+def make_refused_images(folder, base, cut, rgb_rows):
+    """Files PIL refuses, which AlexVis must refuse too: (name, path, PIL's error) triples."""
+    segments = jpeg_segments(base)
+
+    def write(name, data):
+        path = os.path.join(folder, name)
+        with open(path, "wb") as f:
+            f.write(data)
+        return path
+
+    def with_first_dc_table(counts, symbols):
+        offset, total, _ = next(s for s in segments if s[2] == 0xC4)
+        old_symbols = sum(base[offset + 5:offset + 21])
+        rest = base[offset + 21 + old_symbols:offset + total]
+        table = b"\x00" + bytes(counts) + bytes(symbols)
+        return base[:offset] + b"\xff\xc4" + struct.pack(">H", 2 + len(table) + len(rest)) + table + rest + base[offset + total:]
+
+    files = [
+        ("cut_without_eoi", write("cut_without_eoi.jpg", cut)),
+        ("huffman_oversubscribed", write("huffman_oversubscribed.jpg", with_first_dc_table([3] + [0] * 15, range(3)))),
+        ("huffman_oversubscribed_long", write("huffman_oversubscribed_long.jpg",
+                                              with_first_dc_table([0, 4] + [0] * 13 + [1], range(5)))),
+    ]
+    progressive = open(os.path.join(folder, "cj_progressive_restart.jpg"), "rb").read()
+    sos, total, _ = jpeg_segments(progressive)[-1]
+    bad = bytearray(progressive)
+    bad[sos + total - 1] = 0xDD  # Ah = Al = 13: beyond any 8-bit JPEG's precision
+    files.append(("progressive_ah_al_13", write("progressive_ah_al_13.jpg", bytes(bad))))
+    z = bytearray(zlib.compress(rgb_rows, 9))
+    z[-1] ^= 0xFF  # the zlib stream's Adler-32
+    png = png_bytes(301, 203, 8, 2, b"")
+    head = png[:8 + 25]
+    idat = struct.pack(">I", len(z)) + b"IDAT" + bytes(z) + struct.pack(">I", zlib.crc32(b"IDAT" + bytes(z)))
+    files.append(("png_bad_adler", write("png_bad_adler.png", head + idat + png[-12:])))
+    out = []
+    for name, path in files:
+        try:
+            Image.open(path).convert("RGB")
+        except Exception as e:  # PIL raises OSError or SyntaxError; any refusal counts
+            out.append((name, path, f"{type(e).__name__}: {e}"))
+            continue
+        raise AssertionError(f"PIL was expected to refuse {name}")
+    return out
+
+
 def make_derived_images(folder):
     """Images in every mode the loader must handle, made from the bundled samples.
 
-    Returns (name, path, reference RGB image) triples. For the 16-bit images the reference is the 8-bit image
-    they were made from: AlexVis scales 16-bit data to 8 bits, whereas PIL's convert('RGB') clips 16-bit grey
-    to 255 and washes it out.
+    Returns (name, path, reference RGB image) triples and the (name, path, PIL's error) triples of files PIL
+    refuses. For the 16-bit grey images the reference is the high byte of each sample, which is what AlexVis (and
+    libpng) use, whereas PIL's convert('RGB') clips 16-bit grey to 255 and washes it out; for 16-bit colour PIL
+    itself takes the high byte.
     """
     os.makedirs(folder, exist_ok=True)
     chelsea = Image.open(os.path.join(SAMPLES, "chelsea.png")).convert("RGB")
@@ -116,7 +223,24 @@ def make_derived_images(folder):
     out.append(("progressive", save(odd, "progressive.jpg", quality=80, progressive=True, restart_marker_blocks=7), None))
     out.append(("restart", save(odd, "restart.jpg", quality=75, restart_marker_rows=1), None))
     out.append(("greyjpeg", save(odd.convert("L"), "greyjpeg.jpg", quality=90), None))
-    return out
+
+    rng = np.random.default_rng(16)
+    g16 = rng.integers(0, 65536, (40, 50), dtype=np.uint16)
+    path = os.path.join(folder, "grey16_random.png")
+    with open(path, "wb") as f:
+        f.write(png_bytes(50, 40, 16, 0, b"".join(b"\x00" + g16[y].astype(">u2").tobytes() for y in range(40))))
+    out.append(("grey16_random", path, Image.fromarray((g16 >> 8).astype(np.uint8), "L").convert("RGB")))
+    c16 = rng.integers(0, 65536, (40, 50, 3), dtype=np.uint16)
+    path = os.path.join(folder, "rgb16_random.png")
+    with open(path, "wb") as f:
+        f.write(png_bytes(50, 40, 16, 2, b"".join(b"\x00" + c16[y].astype(">u2").tobytes() for y in range(40))))
+    out.append(("rgb16_random", path, None))  # PIL's own answer: the high byte of each sample
+
+    libjpeg, base, cut = make_libjpeg_images(folder, odd)
+    out += libjpeg
+    rows = np.asarray(odd)
+    refused = make_refused_images(folder, base, cut, b"".join(b"\x00" + rows[y].tobytes() for y in range(rows.shape[0])))
+    return out, refused
 
 
 def model_seed0():
@@ -231,7 +355,8 @@ def generate(out):
 
     images = [(os.path.splitext(f)[0], os.path.join(SAMPLES, f), None)
               for f in sorted(os.listdir(SAMPLES)) if f.lower().endswith((".png", ".jpg", ".jpeg"))]
-    images += make_derived_images(os.path.join(out, "images"))
+    derived, refused = make_derived_images(os.path.join(out, "images"))
+    images += derived
     index = []
     for name, path, reference_rgb in images:
         bundled = path.startswith(SAMPLES)
@@ -248,7 +373,8 @@ def generate(out):
     with open(os.path.join(out, "imagenet_classes.txt"), "w") as f:
         f.write("\n".join(_meta._IMAGENET_CATEGORIES) + "\n")
     with open(os.path.join(out, "index.json"), "w") as f:
-        json.dump({"images": index}, f, indent=1)
+        json.dump({"images": index, "refused": [{"name": n, "file": os.path.relpath(p, out), "pil": e} for n, p, e in refused]},
+                  f, indent=1)
         f.write("\n")
 
 
