@@ -12,11 +12,12 @@ return mode switch
     "model" => ModelBench.Run(rest),
     "browser" => await BrowserBench.RunAsync(rest),
     "classroom" => await ClassroomBench.RunAsync(rest),
+    "soak" => await SoakBench.RunAsync(rest),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project AlexVis.Bench [-- model [--threads N] | browser | classroom]");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project AlexVis.Bench [-- model [--threads N] | browser | classroom | soak [--minutes 10] [--students 40]]");
     return 2;
 }

@@ -21,7 +21,12 @@ public sealed class BrowserFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         // A 3 MB upload limit, so the oversize test need not push 20 MB through the browser.
-        Server = await AppServer.StartAsync(settings: new Dictionary<string, string> { ["AlexVis:Upload:MaxBytes"] = (3 * 1024 * 1024).ToString() });
+        // Refusals logged, so a test can read what a hostile file name does to the log.
+        Server = await AppServer.StartAsync(settings: new Dictionary<string, string>
+        {
+            ["AlexVis:Upload:MaxBytes"] = (3 * 1024 * 1024).ToString(),
+            ["Logging:LogLevel:AlexVis.Web.Services.VisualizationSession"] = "Information",
+        });
         Proxy = new TcpProxy(Server.Url);
         Browser = await Chromium.LaunchAsync();
     }

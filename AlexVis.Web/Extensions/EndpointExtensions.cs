@@ -1,3 +1,4 @@
+using AlexVis.Model.Imaging.Isolation;
 using AlexVis.Model.Imaging;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
@@ -24,12 +25,14 @@ public static class EndpointExtensions
             samples.Thumbnail(name) is { } png ? Results.File(png, "image/png") : Results.NotFound());
         api.MapGet("/classes.json", () => Results.Json(ImageNetClasses.Names));
         api.MapPost("/uploads", ReceiveUpload);
-        api.MapGet("/health", (ModelHost host, InferenceQueue queue) => Results.Json(new
+        api.MapGet("/health", (ModelHost host, InferenceQueue queue, UploadTokens tokens, DecoderPool decoders) => Results.Json(new
         {
             stage = host.Status.Stage.ToString(),
             message = host.Status.Message,
             weights = host.Status.Weights?.Describe(),
             queue = queue.Length,
+            sessions = tokens.Count,
+            decoderWorkersReplaced = decoders.Replaced,
         }));
         return app;
     }

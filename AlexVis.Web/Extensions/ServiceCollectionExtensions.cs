@@ -38,6 +38,8 @@ public static class ServiceCollectionExtensions
 
         services.AddMudServices();
         services.AddRazorComponents().AddInteractiveServerComponents();
+        // How long a dropped student's circuit waits for a reconnect, and how many may wait (Blazor's own limits).
+        services.Configure<Microsoft.AspNetCore.Components.Server.CircuitOptions>(configuration.GetSection($"{AlexVisOptions.Section}:Circuits"));
         return services;
     }
 }

@@ -23,6 +23,9 @@ public sealed class UploadTokens
     /// <summary>The session a token belongs to, if it is still alive.</summary>
     public IVisualizationSession? Find(string? token) => token is not null && sessions.TryGetValue(token, out var s) ? s : null;
 
+    /// <summary>Sessions alive now (one per open circuit): the soak benchmark checks that none outlives its student.</summary>
+    public int Count => sessions.Count;
+
     /// <summary>Forgets a token (the circuit has ended).</summary>
     public void Revoke(string token) => sessions.TryRemove(token, out _);
 }

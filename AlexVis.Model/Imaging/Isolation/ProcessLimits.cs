@@ -5,7 +5,7 @@ namespace AlexVis.Model.Imaging.Isolation;
 /// <summary>Operating-system limits a decoder worker puts on itself before it reads any untrusted byte (Linux).</summary>
 static partial class ProcessLimits
 {
-    const int RlimitCpu = 0, RlimitData = 2, PrSetPdeathsig = 1, SigKill = 9;
+    const int RlimitCpu = 0, RlimitData = 2;
 
     [StructLayout(LayoutKind.Sequential)]
     struct RLimit
@@ -16,13 +16,15 @@ static partial class ProcessLimits
     [LibraryImport("libc", SetLastError = true)]
     private static partial int setrlimit(int resource, ref RLimit limit);
 
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
+    [LibraryImport("libc")]
+    private static partial int getppid();
 
     /// <summary>
     /// Caps the data segment (every heap and anonymous mapping: .NET's GC reports OutOfMemory, a native allocator
-    /// fails) and the CPU time, and asks the kernel to kill this process when its parent dies, so a worker stuck in
-    /// native code can never outlive the server. Address-space limits would not do: .NET reserves tens of GB at start.
+    /// fails) and the CPU time, and watches the parent: a worker stuck in native code never reads the closed pipe,
+    /// so a watcher thread ends the process as soon as the server is gone. (PR_SET_PDEATHSIG would not do: it fires
+    /// when the parent's starting thread ends, and the server starts workers from pool threads that come and go.)
+    /// Address-space limits would not do either: .NET reserves tens of GB at start.
     /// </summary>
     public static void Apply(long dataBytes, int cpuSeconds)
     {
@@ -32,6 +34,11 @@ static partial class ProcessLimits
         // Soft limit: SIGXCPU (fatal by default); the hard limit a little later: SIGKILL.
         var cpu = new RLimit { Current = (ulong)cpuSeconds, Maximum = (ulong)cpuSeconds + 5 };
         if (setrlimit(RlimitCpu, ref cpu) != 0) throw new InvalidOperationException($"setrlimit(RLIMIT_CPU) failed: errno {Marshal.GetLastPInvokeError()}");
-        prctl(PrSetPdeathsig, SigKill, 0, 0, 0);
+        int parent = getppid();
+        new Thread(() =>
+        {
+            while (getppid() == parent) Thread.Sleep(500);
+            Environment.FailFast("the AlexVis server that started this decoder worker has gone");
+        }) { IsBackground = true, Name = "alexvis-parent-watch" }.Start();
     }
 }

@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using AlexVis.Harness;
+using AlexVis.Model.Network;
+
+namespace AlexVis.Bench;
+
+/// <summary>
+/// A class that comes and goes for many minutes: the Release app as its own process, and 40 students in Chromium,
+/// each in a loop of joining (a new page, so a new circuit, through a proxy of its own), uploading a good or a
+/// hostile file, stepping, and leaving, every other time by cutting the connection. Prints the server's memory
+/// growth after warm-up, the unexpected errors, and the sessions still alive once everyone has left and Blazor's
+/// circuit retention has passed.
+/// </summary>
+static class SoakBench
+{
+    static readonly TimeSpan retention = TimeSpan.FromSeconds(10);
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        double minutes = Option(args, "--minutes", 10);
+        int students = (int)Option(args, "--students", 40);
+        await using var server = await AppServer.StartAsync("Release", new Dictionary<string, string>
+        {
+            ["AlexVis:Circuits:DisconnectedCircuitRetentionPeriod"] = retention.ToString("c"),
+        });
+        string pid = server.ProcessId.ToString(CultureInfo.InvariantCulture);
+        Stats.Note($"load average before: {LoadAverage()}; {students} students for {minutes} min against {server.Url}");
+        await using var chromium = await Chromium.LaunchAsync();
+
+        var files = Files();
+        var end = DateTime.UtcNow + TimeSpan.FromMinutes(minutes);
+        var warm = DateTime.UtcNow + TimeSpan.FromMinutes(Math.Min(1, minutes / 5));
+        double rssAfterWarmUp = double.NaN;
+        int errors = 0, visits = 0, uploads = 0;
+        var warmUp = Task.Run(async () =>
+        {
+            await Task.Delay(warm - DateTime.UtcNow);
+            rssAfterWarmUp = ProcessMemory.RssMb(pid);
+        });
+        await Task.WhenAll(Enumerable.Range(0, students).Select(s => Task.Run(async () =>
+        {
+            for (int round = 0; DateTime.UtcNow < end; round++)
+            {
+                var file = files[(s + round * students) % files.Count];
+                try
+                {
+                    await VisitAsync(chromium, server.Url, file, cut: (s + round) % 2 == 0);
+                    Interlocked.Increment(ref uploads);
+                }
+                catch (Exception e)
+                {
+                    Interlocked.Increment(ref errors);
+                    Stats.Note($"student {s}, {file.Name}: {e.GetType().Name}: {e.Message.Split('\n')[0]}");
+                }
+                Interlocked.Increment(ref visits);
+            }
+        })).Append(warmUp));
+
+        // Everyone has left: wait out the circuits of those who cut their connection, then count what is left.
+        await Task.Delay(retention + TimeSpan.FromSeconds(15));
+        using var http = new HttpClient();
+        var health = JsonDocument.Parse(await http.GetStringAsync(new Uri(server.Url, "api/health"))).RootElement;
+        var serverErrors = server.Output.Where(l => l.StartsWith("fail:") || l.StartsWith("crit:")).ToList();
+        foreach (var line in serverErrors.Take(5)) Stats.Note("server: " + line);
+        var output = server.Output;
+        for (int i = 0; i < output.Count; i++)
+            if (output[i].StartsWith("warn:") && i + 1 < output.Count) Stats.Note("server warning: " + output[i + 1].Trim());
+        Stats.Print("soak_minutes", minutes);
+        Stats.Print("soak_students", students);
+        Stats.Print("soak_visits", visits);
+        Stats.Print("soak_uploads_answered", uploads);
+        Stats.Print("soak_decoder_workers_replaced", health.GetProperty("decoderWorkersReplaced").GetInt32());
+        Stats.Print("soak_rss_after_warmup_mb", rssAfterWarmUp);
+        Stats.Print("soak_rss_end_mb", ProcessMemory.RssMb(pid));
+        Stats.Print("soak_rss_growth_mb", ProcessMemory.RssMb(pid) - rssAfterWarmUp);
+        Stats.Print("soak_server_peak_rss_mb", server.PeakRssMb());
+        Stats.Print("soak_errors", errors + serverErrors.Count);
+        Stats.Print("soak_sessions_left", health.GetProperty("sessions").GetInt32());
+        Stats.Note($"load average after: {LoadAverage()}");
+        return errors + serverErrors.Count == 0 && health.GetProperty("sessions").GetInt32() == 0 ? 0 : 1;
+    }
+
+    /// <summary>One visit: join through a proxy of its own, upload, step two layers, leave (closing, or cutting the line first).</summary>
+    static async Task VisitAsync(Chromium chromium, Uri server, (string Name, byte[] Bytes, string? Refusal) file, bool cut)
+    {
+        await using var proxy = new TcpProxy(server);
+        var page = new ExplorePage(await chromium.NewPageAsync());
+        try
+        {
+            await page.OpenAsync(proxy.Url, "?sample=coffee");
+            await page.UploadAsync(file.Name, file.Bytes, file.Name.EndsWith(".png") ? "image/png" : "image/jpeg");
+            if (file.Refusal is null)
+                await page.Page.Locator("[data-testid=image-name]", new() { HasTextString = file.Name }).WaitForAsync(new() { Timeout = 60_000 });
+            else
+                await page.SnackbarAsync(file.Refusal, 60_000);
+            await page.FocusSliderAsync();
+            foreach (var layer in AlexNetLayers.Visible.Skip(1).Take(2))
+            {
+                await page.Page.Keyboard.PressAsync("ArrowRight");
+                await page.WaitForLayerAsync(layer.Index, layer.IsSpatial, 60_000);
+            }
+            if (cut) proxy.Cut(); // the circuit is left waiting for a reconnect that never comes
+        }
+        finally
+        {
+            await page.Page.CloseAsync();
+        }
+    }
+
+    /// <summary>Good photos and hostile files, each with the start of the message its refusal must show.</summary>
+    static List<(string Name, byte[] Bytes, string? Refusal)> Files()
+    {
+        var samples = Path.Combine(AppServer.RepositoryRoot(), "samples");
+        return
+        [
+            ("rocket.jpg", File.ReadAllBytes(Path.Combine(samples, "rocket.jpg")), null),
+            ("tables.jpg", TestImages.OversubscribedHuffman(false), "'tables.jpg' is damaged"),
+            ("chelsea.png", File.ReadAllBytes(Path.Combine(samples, "chelsea.png")), null),
+            ("hidden.jpg", TestImages.HiddenFrame("soi"), "'hidden.jpg' is "),
+            ("dot.png", TestImages.Png(1, 1, 2, 8, interlaced: true).File, null),
+            ("split.png", TestImages.Png(300, 200, 2, 8, idatChunk: 1).File, null),
+            ("cut.jpg", TestImages.Jpeg(640, 480)[..5000], "'cut.jpg' is incomplete"),
+            ("dictionary.png", TestImages.PngWithPresetDictionary(), "'dictionary.png' is "),
+            ("photo.jpg", TestImages.Jpeg(1600, 1200, 90, 3), null),
+            ("notes.jpg", "just some text"u8.ToArray(), "'notes.jpg' is not a JPEG or PNG image"),
+        ];
+    }
+
+    static double Option(string[] args, string name, double fallback)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? double.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
+    internal static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
+}
