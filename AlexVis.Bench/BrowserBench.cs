@@ -15,6 +15,7 @@ static class BrowserBench
     public static async Task<int> RunAsync(string[] args)
     {
         Verbose = args.Contains("--verbose");
+        Stats.Note($"load average before: {SoakBench.LoadAverage()}");
         var photo = Photos.TwelveMegapixelJpeg();
         await using var server = await AppServer.StartAsync("Release", args.Contains("--verbose")
             ? new Dictionary<string, string> { ["Logging:LogLevel:AlexVis"] = "Debug" } : null);
@@ -26,28 +27,47 @@ static class BrowserBench
         await page.OpenAsync(server.Url, "?sample=chelsea");
         await page.Page.EvaluateAsync(PageTimers.Script);
 
-        // Slider: every layer forward (first visits), then back (the browser already holds those montages), twice.
+        // Slider: every layer forward (first visits), then back (the browser already holds those montages), in
+        // rounds, each on a fresh image; an unmeasured sweep first, so neither JIT nor first-paint costs count.
+        int rounds = args.SkipWhile(a => a != "--rounds").Skip(1).Select(int.Parse).FirstOrDefault(3);
         var first = new List<double>();
         var again = new List<double>();
         var bytes = new List<double>();
+        var roundMedians = new List<double>();
+        var roundP95s = new List<double>();
         await page.FocusSliderAsync();
         var layers = AlexNetLayers.Visible;
-        for (int round = 0; round < 2; round++)
+        var fresh = Photos.Classroom(rounds + 1);
+        for (int round = -1; round < rounds; round++)
         {
-            if (round == 1)
+            await UploadTimedAsync(page, fresh[round + 1].Bytes, $"round-{round + 1}.jpg");
+            await page.FocusSliderAsync();
+            await Home(page);
+            var steps = new List<double>();
+            for (int i = 1; i < layers.Count; i++)
             {
-                // A fresh image, so the second round's forward pass is first visits again.
-                await UploadTimedAsync(page, Photos.Classroom(1)[0].Bytes, "second.jpg");
-                await page.FocusSliderAsync();
-                await Home(page);
+                var ms = await StepAsync(page, "ArrowRight", layers[i], () => received, bytes);
+                steps.Add(ms);
+                if (round >= 0) first.Add(ms);
             }
-            for (int i = 1; i < layers.Count; i++) first.Add(await StepAsync(page, "ArrowRight", layers[i], () => received, bytes));
-            for (int i = layers.Count - 2; i >= 0; i--) again.Add(await StepAsync(page, "ArrowLeft", layers[i], () => received, bytes));
+            for (int i = layers.Count - 2; i >= 0; i--)
+            {
+                var ms = await StepAsync(page, "ArrowLeft", layers[i], () => received, bytes);
+                steps.Add(ms);
+                if (round >= 0) again.Add(ms);
+            }
+            if (round < 0) { bytes.Clear(); continue; }
+            roundMedians.Add(Stats.Median(steps));
+            roundP95s.Add(Stats.Percentile(steps, 95));
+            Stats.Note($"round {round + 1}: step median {Stats.Median(steps):0.0} ms, p95 {Stats.Percentile(steps, 95):0.0} ms; load {SoakBench.LoadAverage()}");
         }
         var all = first.Concat(again).ToList();
+        Stats.Print("slider_rounds", rounds);
         Stats.Print("slider_steps", all.Count);
         Stats.Print("slider_step_ms_median", Stats.Median(all));
+        Stats.Print("slider_step_ms_median_spread", roundMedians.Max() - roundMedians.Min());
         Stats.Print("slider_step_ms_p95", Stats.Percentile(all, 95));
+        Stats.Print("slider_step_ms_p95_spread", roundP95s.Max() - roundP95s.Min());
         Stats.Print("slider_step_first_visit_ms_median", Stats.Median(first));
         Stats.Print("slider_step_first_visit_ms_p95", Stats.Percentile(first, 95));
         Stats.Print("slider_step_revisit_ms_median", Stats.Median(again));
@@ -56,7 +76,7 @@ static class BrowserBench
 
         // Upload: a 12 MP JPEG, from the file input's change event until montage, crop and predictions are painted.
         var uploads = new List<double>();
-        for (int i = 0; i < 3; i++)
+        for (int i = 0; i < 5; i++)
         {
             await Home(page);
             var variant = (byte[])photo.Clone();
@@ -65,6 +85,7 @@ static class BrowserBench
         }
         Stats.Print("upload_12mp_bytes", photo.Length);
         Stats.Print("upload_to_panels_ms", Stats.Median(uploads));
+        Stats.Print("upload_to_panels_ms_spread", uploads.Max() - uploads.Min());
         Stats.Print("upload_to_panels_ms_max", uploads.Max());
 
         // Hover: zoomed onto a tile (as a teacher would), over cells of 6 channels; the first hover of a channel fetches its values.
@@ -88,6 +109,7 @@ static class BrowserBench
         Stats.Print("hover_ms_p95", Stats.Percentile(hovers, 95));
         Stats.Print("hover_first_of_channel_ms_median", Stats.Median(firstHovers));
         Stats.Print("server_rss_mb", server.PeakRssMb());
+        Stats.Note($"load average after: {SoakBench.LoadAverage()}");
         if (Verbose)
             foreach (var line in server.Output.Where(l => l.Contains("decoded") || l.Contains("Received") || l.Contains("Traced")))
                 Stats.Note("server: " + line.Trim());

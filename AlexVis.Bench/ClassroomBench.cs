@@ -9,16 +9,20 @@ using Microsoft.Extensions.DependencyInjection;
 namespace AlexVis.Bench;
 
 /// <summary>
-/// A class at once: the app hosted in this process (Release, untrained model), 40 sessions driven through the same
-/// per-circuit service the page uses (each uploads its own photo, steps through every layer, opens 3 channels),
-/// and at the same time 4 real Chromium pages doing the same through the browser.
+/// A class at once, in rounds: the app hosted in this process (Release, untrained model); in each round 44 sessions
+/// driven through the same per-circuit service the page uses upload a 12 MP phone photo each at the same moment
+/// ("everyone, take a photo and upload it now"), then step through every layer and open 3 channels, while 4 real
+/// Chromium pages that are not uploading keep stepping through the layers. Prints the uploads' median and p95,
+/// the bystanders' step p95, every step's p95, their spread over the rounds and the load average.
 /// </summary>
 static class ClassroomBench
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        int students = args.Length > 0 ? int.Parse(args[0]) : 40;
-        int pages = args.Length > 1 ? int.Parse(args[1]) : 4;
+        int students = (int)Stats.Option(args, "--students", 44);
+        int pages = (int)Stats.Option(args, "--pages", 4);
+        int rounds = (int)Stats.Option(args, "--rounds", 3);
+        Stats.Note($"load average before: {SoakBench.LoadAverage()}");
         var webOutput = Path.GetDirectoryName(AppServer.WebDll("Release"))!;
         var url = $"http://127.0.0.1:{AppServer.FreePort()}";
         var settings = new[]
@@ -37,12 +41,15 @@ static class ClassroomBench
         }, webOutput);
         await app.StartAsync();
         await app.Services.GetRequiredService<ModelHost>().Ready;
-        Stats.Note($"app in this process at {url}; {students} sessions and {pages} Chromium pages at once");
+        await app.Services.GetRequiredService<AlexVis.Model.Imaging.Isolation.DecoderPool>().WaitUntilWarmAsync();
+        Stats.Note($"app in this process at {url}; {students} sessions upload 12 MP photos at once while {pages} Chromium pages step; {rounds} rounds");
 
-        var photos = Photos.Classroom(students + pages);
         var serverSteps = new ConcurrentBag<double>();
         var uploads = new ConcurrentBag<double>();
-        var browserSteps = new ConcurrentBag<double>();
+        var bystanderSteps = new ConcurrentBag<double>();
+        var roundUploadMedians = new List<double>();
+        var roundUploadP95s = new List<double>();
+        var roundBystanderP95s = new List<double>();
         int errors = 0;
 
         await using var chromium = await Chromium.LaunchAsync();
@@ -66,26 +73,43 @@ static class ClassroomBench
         listener.Start();
 
         var started = Stopwatch.GetTimestamp();
-        var work = Enumerable.Range(0, students)
-            .Select(i => Task.Run(() => Student(app.Services, photos[i], serverSteps, uploads, () => Interlocked.Increment(ref errors))))
-            .Concat(browserPages.Select((page, p) => Task.Run(() => Page(page, photos[students + p], browserSteps, () => Interlocked.Increment(ref errors)))))
-            .ToArray();
-        await Task.WhenAll(work);
+        for (int round = 0; round < rounds; round++)
+        {
+            var photos = Photos.PhoneBurst(students, round);
+            var roundUploads = new ConcurrentBag<double>();
+            var roundBystanders = new ConcurrentBag<double>();
+            using var burstOver = new CancellationTokenSource();
+            var bystanders = browserPages.Select(page => Task.Run(() => Bystander(page, roundBystanders, burstOver.Token, () => Interlocked.Increment(ref errors)))).ToArray();
+            await Task.WhenAll(photos.Select(photo => Task.Run(() => Student(app.Services, photo, serverSteps, roundUploads, () => Interlocked.Increment(ref errors)))));
+            burstOver.Cancel();
+            await Task.WhenAll(bystanders);
+            foreach (var u in roundUploads) uploads.Add(u);
+            foreach (var b in roundBystanders) bystanderSteps.Add(b);
+            roundUploadMedians.Add(Stats.Median(roundUploads));
+            roundUploadP95s.Add(Stats.Percentile(roundUploads, 95));
+            roundBystanderP95s.Add(Stats.Percentile(roundBystanders, 95));
+            Stats.Note($"round {round + 1}: uploads median {Stats.Median(roundUploads):0} ms, p95 {Stats.Percentile(roundUploads, 95):0} ms; " +
+                $"bystander steps {roundBystanders.Count}, p95 {Stats.Percentile(roundBystanders, 95):0} ms; load {SoakBench.LoadAverage()}");
+        }
         var wall = Stopwatch.GetElapsedTime(started).TotalSeconds;
 
         Stats.Print("classroom_sessions", students);
-        // Every step of every session: the 40 driven through the session service (server time) and the 4 real
-        // pages (key press to painted, in the page), together.
-        var allSteps = serverSteps.Concat(browserSteps).ToList();
+        Stats.Print("classroom_rounds", rounds);
+        // Every step: the sessions' (server time) and the bystander pages' (key press to painted, in the page).
+        var allSteps = serverSteps.Concat(bystanderSteps).ToList();
         Stats.Print("classroom_steps", allSteps.Count);
         Stats.Print("classroom_p95_ms", Stats.Percentile(allSteps, 95));
         Stats.Print("classroom_median_ms", Stats.Median(allSteps));
         Stats.Print("session_service_step_ms_p95", Stats.Percentile(serverSteps, 95));
-        Stats.Print("classroom_upload_p95_ms", Stats.Percentile(uploads, 95));
         Stats.Print("classroom_upload_median_ms", Stats.Median(uploads));
+        Stats.Print("classroom_upload_median_ms_spread", roundUploadMedians.Max() - roundUploadMedians.Min());
+        Stats.Print("classroom_upload_p95_ms", Stats.Percentile(uploads, 95));
+        Stats.Print("classroom_upload_p95_ms_spread", roundUploadP95s.Max() - roundUploadP95s.Min());
         Stats.Print("browser_pages", pages);
-        Stats.Print("browser_step_ms_median", Stats.Median(browserSteps));
-        Stats.Print("browser_step_ms_p95", Stats.Percentile(browserSteps, 95));
+        Stats.Print("bystander_steps", bystanderSteps.Count);
+        Stats.Print("bystander_step_ms_median", Stats.Median(bystanderSteps));
+        Stats.Print("bystander_step_ms_p95", Stats.Percentile(bystanderSteps, 95));
+        Stats.Print("bystander_step_ms_p95_spread", roundBystanderP95s.Max() - roundBystanderP95s.Min());
         Stats.Print("wall_seconds", wall);
         foreach (var (name, values) in metrics.OrderBy(m => m.Key))
         {
@@ -96,9 +120,35 @@ static class ClassroomBench
         }
         Stats.Print("server_rss_mb", ProcessMemory.PeakRssMb());
         Stats.Print("errors", errors);
+        Stats.Note($"load average after: {SoakBench.LoadAverage()}");
         await app.StopAsync();
         await app.DisposeAsync();
         return errors == 0 ? 0 : 1;
+    }
+
+
+    /// <summary>A student who is not uploading: steps back and forth through the layers until the burst is over.</summary>
+    static async Task Bystander(ExplorePage page, ConcurrentBag<double> steps, CancellationToken over, Action error)
+    {
+        try
+        {
+            var layers = AlexNetLayers.Visible;
+            await page.Page.Locator(".av-layer-chip", new() { HasTextString = "conv1" }).First.ClickAsync();
+            await page.WaitForLayerAsync(layers[0].Index, true, 120_000);
+            await page.FocusSliderAsync();
+            int at = 0, direction = 1;
+            while (!over.IsCancellationRequested)
+            {
+                if (at + direction < 0 || at + direction >= layers.Count) direction = -direction;
+                at += direction;
+                steps.Add(await PageTimers.StepAsync(page, direction > 0 ? "ArrowRight" : "ArrowLeft", layers[at]));
+            }
+        }
+        catch (Exception e)
+        {
+            Stats.Note($"bystander: {e.GetType().Name}: {e.Message.Split('\n')[0]}");
+            error();
+        }
     }
 
     /// <summary>One student through the session service, exactly as the page's components call it.</summary>
@@ -143,33 +193,6 @@ static class ClassroomBench
         catch (Exception e)
         {
             Stats.Note($"{photo.Name}: {e.GetType().Name}: {e.Message}");
-            error();
-        }
-    }
-
-    /// <summary>One student in Chromium: upload, every layer with the arrow keys, three clicked channels.</summary>
-    static async Task Page(ExplorePage page, (string Name, byte[] Bytes) photo, ConcurrentBag<double> steps, Action error)
-    {
-        try
-        {
-            var oldKey = await page.MontageKeyAsync() ?? "";
-            await page.UploadAsync(photo.Name, photo.Bytes);
-            await page.Page.WaitForFunctionAsync("old => (document.querySelector('[data-testid=montage]')?.dataset.montageKey ?? old) !== old", oldKey, new() { Timeout = 120_000 });
-            await page.FocusSliderAsync();
-            foreach (var layer in AlexNetLayers.Visible.Skip(1))
-                steps.Add(await PageTimers.StepAsync(page, "ArrowRight", layer));
-            await page.Page.Locator(".av-layer-chip", new() { HasTextString = "relu2" }).First.ClickAsync();
-            await page.WaitForLayerAsync(AlexNetLayers.Get("relu2").Index, true, 120_000);
-            foreach (var channel in new[] { 5, 50, 150 })
-            {
-                var (x, y) = await page.CellPointAsync(channel, 13, 13);
-                await page.Page.Mouse.ClickAsync(x, y);
-                await page.Page.Locator("[data-testid=channel-title]", new() { HasTextString = $"channel {channel} " }).WaitForAsync(new() { Timeout = 120_000 });
-            }
-        }
-        catch (Exception e)
-        {
-            Stats.Note($"page {photo.Name}: {e.GetType().Name}: {e.Message.Split('\n')[0]}");
             error();
         }
     }

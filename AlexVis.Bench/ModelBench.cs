@@ -7,40 +7,73 @@ using TorchSharp;
 namespace AlexVis.Bench;
 
 /// <summary>
-/// Forward + capture time against PyTorch's plain forward on the same input, weights and thread count, and the
-/// process's resident memory growth over 1000 traces.
+/// Forward + capture time against PyTorch's plain forward on the same input, weights and thread count, in
+/// alternating rounds (ours, PyTorch's, PyTorch's, ours, …) with PyTorch kept alive as a child process, so that
+/// whatever else the machine does weighs on both sides; the ratio is the median of the per-round ratios, with its
+/// spread. Also the forward against the arithmetic floor (AlexNet's 1.43 GFLOP at the GEMM rate measured in this
+/// run) and the process's resident memory growth over 1000 traces.
 /// </summary>
 static class ModelBench
 {
+    /// <summary>Multiply-adds of one AlexNet forward, counted twice (torchvision: 0.71 GMAC).</summary>
+    const double AlexNetFlops = 1.43e9;
+
     public static int Run(string[] args)
     {
-        int threads = args.Length >= 2 && args[0] == "--threads" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2;
+        int threads = (int)Stats.Option(args, "--threads", 2);
+        int rounds = (int)Stats.Option(args, "--rounds", 15);
+        int perRound = (int)Stats.Option(args, "--iterations", 10);
         var root = Repo.Root();
         var crop = Path.Combine(root, "AlexVis.Model.Tests", "TestData", "oracle", "chelsea", "crop.png");
+        Stats.Note($"load average before: {SoakBench.LoadAverage()}");
         TorchRuntime.Initialise(threads);
         using var model = AlexNetModel.Untrained("bench", DeviceChoice.Cpu);
         var image = ImageDecoder.Decode(File.ReadAllBytes(crop), new ImageLimits());
         var input = new ModelInput(Preprocessing.Normalise(image), image);
         Stats.Print("threads", threads);
 
-        // Our forward alone (no copies out), then forward + capture of all 21 layers into managed arrays.
-        var plain = Measure(50, () =>
+        // Our forward alone (no copies out), for the cost of capturing.
+        var plain = Measure(10, 50, () =>
         {
             using var scope = torch.NewDisposeScope();
             using var _ = torch.no_grad();
             model.Network.forward(torch.tensor(input.Tensor, [1, 3, 224, 224]));
         });
-        var capture = Measure(50, () => model.Trace(input));
-        Stats.Print("forward_plain_ms_median", plain);
-        Stats.Print("forward_capture_ms_median", capture);
+        Stats.Print("forward_plain_ms_median", Stats.Median(plain));
 
-        var pytorch = PyTorchForward(root, crop, threads);
-        if (pytorch is { } py)
+        using var pytorch = PyTorch.Start(root, crop, threads);
+        var ours = new List<double>();
+        var theirs = new List<double>();
+        var ratios = new List<double>();
+        Measure(10, 0, () => model.Trace(input));
+        for (int r = 0; r < rounds; r++)
         {
-            Stats.Print("pytorch_forward_ms_median", py);
-            Stats.Print("forward_ratio_vs_pytorch", capture / py);
+            // Alternate who goes first, so a slow drift of the machine favours neither.
+            double a = 0, b = 0;
+            if (r % 2 == 0) { a = Stats.Median(Measure(0, perRound, () => model.Trace(input))); b = pytorch?.Run(perRound) ?? double.NaN; }
+            else { b = pytorch?.Run(perRound) ?? double.NaN; a = Stats.Median(Measure(0, perRound, () => model.Trace(input))); }
+            ours.Add(a);
+            theirs.Add(b);
+            ratios.Add(a / b);
         }
-        else Console.WriteLine("pytorch_forward_ms_median=unavailable (install python3-torch python3-torchvision)");
+        Stats.Print("rounds", rounds);
+        Stats.Print("forward_capture_ms_median", Stats.Median(ours));
+        Stats.Print("forward_capture_ms_spread", Stats.Percentile(ours, 75) - Stats.Percentile(ours, 25));
+        if (pytorch is null) Console.WriteLine("pytorch_forward_ms_median=unavailable (install python3-torch python3-torchvision)");
+        else
+        {
+            Stats.Print("pytorch_forward_ms_median", Stats.Median(theirs));
+            Stats.Print("forward_ratio_vs_pytorch", Stats.Median(ratios));
+            Stats.Print("forward_ratio_vs_pytorch_spread", Stats.Percentile(ratios, 75) - Stats.Percentile(ratios, 25));
+            Stats.Print("forward_ratio_vs_pytorch_min", ratios.Min());
+            Stats.Print("forward_ratio_vs_pytorch_max", ratios.Max());
+        }
+
+        double gflops = GemmGflops();
+        double floorMs = AlexNetFlops / (gflops * 1e9) * 1000;
+        Stats.Print("gemm_gflops", gflops);
+        Stats.Print("forward_floor_ms", floorMs);
+        Stats.Print("forward_floor_ratio", Stats.Median(ours) / floorMs);
 
         for (int i = 0; i < 50; i++) model.Trace(input);
         long before = Rss();
@@ -48,34 +81,80 @@ static class ModelBench
         long after = Rss();
         Stats.Print("rss_mb", after / 1048576.0);
         Stats.Print("rss_growth_mb_per_1000", (after - before) / 1048576.0);
+        Stats.Note($"load average after: {SoakBench.LoadAverage()}");
         return 0;
     }
 
-    static double Measure(int iterations, Action body)
+
+    static List<double> Measure(int warmUp, int iterations, Action body)
     {
-        for (int i = 0; i < 10; i++) body();
-        var times = new double[iterations];
+        for (int i = 0; i < warmUp; i++) body();
+        var times = new List<double>(iterations);
         for (int i = 0; i < iterations; i++)
         {
             long start = Stopwatch.GetTimestamp();
             body();
-            times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         }
-        return Stats.Median(times);
+        return times;
     }
 
-    static double? PyTorchForward(string root, string crop, int threads)
+    /// <summary>The best fp32 GEMM rate of this libtorch on this machine (2048² matrices), in GFLOP/s.</summary>
+    static double GemmGflops()
     {
-        const string python = "/usr/bin/python3";
-        if (!File.Exists(python)) return null;
-        var psi = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { Path.Combine(root, "tools", "oracle", "bench_forward.py"), crop, "--threads", threads.ToString(CultureInfo.InvariantCulture) })
-            psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var output = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        var line = output.Split('\n').FirstOrDefault(l => l.StartsWith("pytorch_forward_ms_median=", StringComparison.Ordinal));
-        return p.ExitCode == 0 && line is not null ? double.Parse(line.Split('=')[1], CultureInfo.InvariantCulture) : null;
+        using var scope = torch.NewDisposeScope();
+        var a = torch.rand(2048, 2048);
+        var b = torch.rand(2048, 2048);
+        torch.mm(a, b);
+        double best = double.MaxValue;
+        for (int i = 0; i < 5; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            torch.mm(a, b);
+            best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalSeconds);
+        }
+        return 2.0 * 2048 * 2048 * 2048 / best / 1e9;
+    }
+
+    /// <summary>Debian's PyTorch, alive for the whole run, answering "run N" with the median of N forwards.</summary>
+    sealed class PyTorch : IDisposable
+    {
+        readonly Process process;
+
+        PyTorch(Process process) => this.process = process;
+
+        public static PyTorch? Start(string root, string crop, int threads)
+        {
+            const string python = "/usr/bin/python3";
+            if (!File.Exists(python)) return null;
+            var psi = new ProcessStartInfo(python) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var a in new[] { Path.Combine(root, "tools", "oracle", "bench_forward.py"), crop, "--threads", threads.ToString(CultureInfo.InvariantCulture), "--serve" })
+                psi.ArgumentList.Add(a);
+            var p = Process.Start(psi)!;
+            p.ErrorDataReceived += (_, _) => { };
+            p.BeginErrorReadLine();
+            if (p.StandardOutput.ReadLine() != "ready")
+            {
+                p.Kill();
+                return null;
+            }
+            return new PyTorch(p);
+        }
+
+        public double Run(int iterations)
+        {
+            process.StandardInput.WriteLine($"run {iterations}");
+            process.StandardInput.Flush();
+            var line = process.StandardOutput.ReadLine() ?? throw new InvalidOperationException("PyTorch's bench process ended");
+            return double.Parse(line.Split('=')[1], CultureInfo.InvariantCulture);
+        }
+
+        public void Dispose()
+        {
+            process.StandardInput.Close();
+            if (!process.WaitForExit(5000)) process.Kill();
+            process.Dispose();
+        }
     }
 
     static long Rss()

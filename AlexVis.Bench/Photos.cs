@@ -12,7 +12,9 @@ static class Photos
     static string Sample(string name) => Path.Combine(AppServer.RepositoryRoot(), "samples", name);
 
     /// <summary>A 12-megapixel (4000 × 3000) JPEG like a phone's: a sample enlarged, with sensor-like noise, quality 90, 4:2:0.</summary>
-    public static byte[] TwelveMegapixelJpeg()
+    public static byte[] TwelveMegapixelJpeg() => twelve.Value;
+
+    static byte[] MakeTwelveMegapixelJpeg()
     {
         using var image = Image.Load<Rgb24>(Sample("astronaut.png"));
         image.Mutate(x => x.Resize(4000, 3000, KnownResamplers.Bicubic));
@@ -30,6 +32,23 @@ static class Photos
         image.Save(ms, new JpegEncoder { Quality = 90 });
         return ms.ToArray();
     }
+
+    /// <summary>
+    /// <paramref name="count"/> distinct 12 MP phone photos: the same pixels, each file with a comment segment of its
+    /// own, so no two students share a trace and every one is decoded and traced.
+    /// </summary>
+    public static IReadOnlyList<(string Name, byte[] Bytes)> PhoneBurst(int count, int round = 0)
+    {
+        var photo = TwelveMegapixelJpeg();
+        return Enumerable.Range(0, count).Select(i =>
+        {
+            var text = System.Text.Encoding.ASCII.GetBytes($"AlexVis classroom round {round} student {i}");
+            byte[] comment = [0xFF, 0xFE, (byte)((text.Length + 2) >> 8), (byte)(text.Length + 2), .. text];
+            return ($"phone-{round}-{i:00}.jpg", (byte[])[.. photo[..2], .. comment, .. photo[2..]]);
+        }).ToList();
+    }
+
+    static readonly Lazy<byte[]> twelve = new(MakeTwelveMegapixelJpeg);
 
     /// <summary>Distinct classroom photos (so no two students share a trace): crops of the samples at different places.</summary>
     public static IReadOnlyList<(string Name, byte[] Bytes)> Classroom(int count)

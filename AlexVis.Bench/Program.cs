@@ -5,6 +5,12 @@ using AlexVis.Model.Imaging.Isolation;
 if (DecodeWorker.IsRequested(args)) return DecodeWorker.Run(args);
 
 // Benchmarks print numbers, each as name=value, with ratios against a baseline measured in the same run.
+// A Debug bench would time a Debug app, or a stale Release one: the figures would be nobody's.
+if (DebugBuild())
+{
+    Console.Error.WriteLine("Benchmarks time the Release build: dotnet run -c Release --project AlexVis.Bench -- ...");
+    return 2;
+}
 var mode = args.Length > 0 ? args[0] : "model";
 var rest = args.Length > 0 ? args[1..] : [];
 return mode switch
@@ -18,6 +24,15 @@ return mode switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project AlexVis.Bench [-- model [--threads N] | browser | classroom | soak [--minutes 10] [--students 40]]");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project AlexVis.Bench [-- model [--threads N] [--rounds 15] | browser [--rounds 3] [--verbose] | classroom [--rounds 3] [--students 44] [--pages 4] | soak [--minutes 10] [--students 40] [--think 30]]");
     return 2;
+}
+
+static bool DebugBuild()
+{
+#if DEBUG
+    return true;
+#else
+    return false;
+#endif
 }

@@ -9,9 +9,10 @@ namespace AlexVis.Bench;
 /// <summary>
 /// A class that comes and goes for many minutes: the Release app as its own process, and 40 students in Chromium,
 /// each in a loop of joining (a new page, so a new circuit, through a proxy of its own), uploading a good or a
-/// hostile file, stepping, and leaving, every other time by cutting the connection. Prints the server's memory
-/// growth after warm-up, the unexpected errors, and the sessions still alive once everyone has left and Blazor's
-/// circuit retention has passed.
+/// hostile file, stepping, and leaving, every other time by cutting the connection, then away for a while (on
+/// average <c>--think</c> seconds; their browsers share this machine's two cores with the server, where a real
+/// class brings its own). Prints the server's memory growth after warm-up, the unexpected errors, and the sessions
+/// still alive once everyone has left and Blazor's circuit retention has passed.
 /// </summary>
 static class SoakBench
 {
@@ -19,28 +20,38 @@ static class SoakBench
 
     public static async Task<int> RunAsync(string[] args)
     {
-        double minutes = Option(args, "--minutes", 10);
-        int students = (int)Option(args, "--students", 40);
+        double minutes = Stats.Option(args, "--minutes", 10);
+        int students = (int)Stats.Option(args, "--students", 40);
+        double think = Stats.Option(args, "--think", 30);
         await using var server = await AppServer.StartAsync("Release", new Dictionary<string, string>
         {
             ["AlexVis:Circuits:DisconnectedCircuitRetentionPeriod"] = retention.ToString("c"),
         });
         string pid = server.ProcessId.ToString(CultureInfo.InvariantCulture);
         Stats.Note($"load average before: {LoadAverage()}; {students} students for {minutes} min against {server.Url}");
-        await using var chromium = await Chromium.LaunchAsync();
+        await using var chromium = await Chromium.LaunchAsync(800, 600);
 
         var files = Files();
         var end = DateTime.UtcNow + TimeSpan.FromMinutes(minutes);
-        var warm = DateTime.UtcNow + TimeSpan.FromMinutes(Math.Min(1, minutes / 5));
-        double rssAfterWarmUp = double.NaN;
+        // Memory is sampled every 15 s after a warm-up (a fifth of the run, at most 2 minutes: caches and the GC's
+        // heaps settle); growth is the median of the last three samples minus the median of the first three, so one
+        // collection more or less at either end does not decide it.
+        var warm = DateTime.UtcNow + TimeSpan.FromMinutes(Math.Min(2, minutes / 5));
+        var samples = new List<double>();
         int errors = 0, visits = 0, uploads = 0;
         var warmUp = Task.Run(async () =>
         {
             await Task.Delay(warm - DateTime.UtcNow);
-            rssAfterWarmUp = ProcessMemory.RssMb(pid);
+            while (DateTime.UtcNow < end)
+            {
+                samples.Add(ProcessMemory.RssMb(pid));
+                await Task.Delay(TimeSpan.FromSeconds(15));
+            }
         });
         await Task.WhenAll(Enumerable.Range(0, students).Select(s => Task.Run(async () =>
         {
+            var random = new Random(s);
+            await Task.Delay(TimeSpan.FromSeconds(random.NextDouble() * think)); // a class trickles in
             for (int round = 0; DateTime.UtcNow < end; round++)
             {
                 var file = files[(s + round * students) % files.Count];
@@ -55,26 +66,40 @@ static class SoakBench
                     Stats.Note($"student {s}, {file.Name}: {e.GetType().Name}: {e.Message.Split('\n')[0]}");
                 }
                 Interlocked.Increment(ref visits);
+                await Task.Delay(TimeSpan.FromSeconds(think * (0.5 + random.NextDouble())));
             }
         })).Append(warmUp));
 
-        // Everyone has left: wait out the circuits of those who cut their connection, then count what is left.
-        await Task.Delay(retention + TimeSpan.FromSeconds(15));
+        // Everyone has left: wait out the circuits of those who cut their connection (the retention, plus SignalR's
+        // 30 s client timeout for a connection that died without a word), then count what is left.
         using var http = new HttpClient();
-        var health = JsonDocument.Parse(await http.GetStringAsync(new Uri(server.Url, "api/health"))).RootElement;
+        var left = Stopwatch.StartNew();
+        JsonElement health;
+        while (true)
+        {
+            health = JsonDocument.Parse(await http.GetStringAsync(new Uri(server.Url, "api/health"))).RootElement;
+            if (health.GetProperty("sessions").GetInt32() == 0 || left.Elapsed > retention + TimeSpan.FromSeconds(60)) break;
+            await Task.Delay(1000);
+        }
+        Stats.Print("soak_sessions_drain_seconds", left.Elapsed.TotalSeconds);
         var serverErrors = server.Output.Where(l => l.StartsWith("fail:") || l.StartsWith("crit:")).ToList();
-        foreach (var line in serverErrors.Take(5)) Stats.Note("server: " + line);
-        var output = server.Output;
+        var output = server.Output.ToList();
+        int firstFailure = output.FindIndex(l => l.StartsWith("fail:") || l.StartsWith("crit:"));
+        if (firstFailure >= 0)
+            foreach (var line in output.Skip(firstFailure).Take(25)) Stats.Note("server: " + line);
         for (int i = 0; i < output.Count; i++)
             if (output[i].StartsWith("warn:") && i + 1 < output.Count) Stats.Note("server warning: " + output[i + 1].Trim());
         Stats.Print("soak_minutes", minutes);
         Stats.Print("soak_students", students);
+        Stats.Print("soak_think_seconds", think);
         Stats.Print("soak_visits", visits);
         Stats.Print("soak_uploads_answered", uploads);
         Stats.Print("soak_decoder_workers_replaced", health.GetProperty("decoderWorkersReplaced").GetInt32());
-        Stats.Print("soak_rss_after_warmup_mb", rssAfterWarmUp);
-        Stats.Print("soak_rss_end_mb", ProcessMemory.RssMb(pid));
-        Stats.Print("soak_rss_growth_mb", ProcessMemory.RssMb(pid) - rssAfterWarmUp);
+        double start = Stats.Median(samples.Take(3).ToList()), finish = Stats.Median(samples.TakeLast(3).ToList());
+        Stats.Print("soak_rss_samples", samples.Count);
+        Stats.Print("soak_rss_after_warmup_mb", start);
+        Stats.Print("soak_rss_end_mb", finish);
+        Stats.Print("soak_rss_growth_mb", finish - start);
         Stats.Print("soak_server_peak_rss_mb", server.PeakRssMb());
         Stats.Print("soak_errors", errors + serverErrors.Count);
         Stats.Print("soak_sessions_left", health.GetProperty("sessions").GetInt32());
@@ -128,11 +153,6 @@ static class SoakBench
         ];
     }
 
-    static double Option(string[] args, string name, double fallback)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? double.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-    }
 
     internal static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 }

@@ -20,4 +20,11 @@ static class Stats
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}={value:0.###}"));
 
     public static void Note(string text) => Console.WriteLine("# " + text);
+
+    /// <summary>The number after <paramref name="name"/> on the command line, or <paramref name="fallback"/>.</summary>
+    public static double Option(string[] args, string name, double fallback)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? double.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+    }
 }

@@ -216,6 +216,22 @@ public static class TestImages
         return copy;
     }
 
+    /// <summary>A complete, valid RGB PNG that claims <paramref name="width"/> × <paramref name="height"/> pixels but holds a few bytes of data.</summary>
+    public static byte[] PngClaiming(int width, int height)
+    {
+        using var png = new MemoryStream();
+        png.Write(PngSignature);
+        var ihdr = new byte[13];
+        BinaryPrimitives.WriteInt32BigEndian(ihdr, width);
+        BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(4), height);
+        ihdr[8] = 8;
+        ihdr[9] = 2;
+        PngChunk.Write(png, "IHDR", ihdr);
+        PngChunk.Write(png, "IDAT", Deflate(new byte[16]));
+        PngChunk.Write(png, "IEND", []);
+        return png.ToArray();
+    }
+
     /// <summary>A PNG whose IHDR holds <paramref name="length"/> bytes instead of 13 (0 and 12 once crashed the server).</summary>
     public static byte[] PngWithIhdrLength(int length)
     {

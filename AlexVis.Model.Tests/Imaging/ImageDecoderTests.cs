@@ -1,7 +1,6 @@
-using System.Buffers.Binary;
+using AlexVis.Harness;
 using AlexVis.Model.Imaging;
 using AlexVis.Model.Tests.Support;
-using AlexVis.Model.Visualization;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Bmp;
 using SixLabors.ImageSharp.Formats.Gif;
@@ -40,7 +39,7 @@ public class ImageDecoderTests
     public void Too_many_pixels_are_refused_from_the_header_without_decoding()
     {
         // A valid, complete PNG that claims 50000 × 50000 pixels but holds only a few bytes of data.
-        var png = TinyPng(50_000, 50_000);
+        var png = TestImages.PngClaiming(50_000, 50_000);
         var e = Assert.Throws<ImageRejectedException>(() => ImageDecoder.Decode(png, limits, "huge.png"));
         Assert.Equal(ImageProblem.TooManyPixels, e.Problem);
         Assert.Equal("'huge.png' is 50000 × 50000 pixels (2500 MP); the limit is 40 MP. Use a smaller image.", e.Message);
@@ -115,19 +114,4 @@ public class ImageDecoderTests
     [Fact]
     public void A_jpeg_without_image_data_is_refused() =>
         Assert.Equal(ImageProblem.Corrupt, Assert.Throws<ImageRejectedException>(() => ImageDecoder.Decode([0xFF, 0xD8, 0xFF, 0xD9], limits)).Problem);
-
-    /// <summary>A valid, complete PNG that claims <paramref name="width"/> × <paramref name="height"/> pixels but holds a few bytes.</summary>
-    static byte[] TinyPng(int width, int height)
-    {
-        using var ms = new MemoryStream();
-        ms.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
-        var ihdr = new byte[13];
-        BinaryPrimitives.WriteInt32BigEndian(ihdr, width);
-        BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(4), height);
-        ihdr[8] = 8; ihdr[9] = 2; // 8-bit RGB
-        PngChunk.Write(ms, "IHDR", ihdr);
-        PngChunk.Write(ms, "IDAT", [0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]);
-        PngChunk.Write(ms, "IEND", []);
-        return ms.ToArray();
-    }
 }

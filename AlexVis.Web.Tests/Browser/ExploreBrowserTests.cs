@@ -240,7 +240,7 @@ public class ExploreBrowserTests(BrowserFixture app, ITestOutputHelper output)
             case "empty": return [];
             case "text": return "These are my notes, not a photo."u8.ToArray();
             case "oversize": return new byte[4 * 1024 * 1024];
-            case "pixels": return Support.Images.PngClaiming(50_000, 50_000);
+            case "pixels": return TestImages.PngClaiming(50_000, 50_000);
             case "truncated":
                 var jpeg = File.ReadAllBytes(Path.Combine(samples, "rocket.jpg"));
                 return jpeg[..(jpeg.Length / 2)];

@@ -59,26 +59,43 @@ public sealed class ExploreInterop(IJSRuntime js, IVisualizationSession session)
     async Task SendOnceAsync(string function, ElementReference element, string key, byte[] bytes, Func<byte[]?, object> payload)
     {
         var m = await Module();
-        if (await m.InvokeAsync<string>(function, callTimeout, element, payload(sent.Contains(key) ? null : bytes)) == "need-bytes")
-            await m.InvokeAsync<string>(function, callTimeout, element, payload(bytes));
+        if (await WithBytes(() => m.InvokeAsync<string>(function, callTimeout, element, payload(sent.Contains(key) ? null : bytes))) == "need-bytes")
+            await WithBytes(() => m.InvokeAsync<string>(function, callTimeout, element, payload(bytes)));
         sent.Add(key);
+    }
+
+    /// <summary>
+    /// A call that sends byte arrays. ASP.NET Core's RemoteJSRuntime.SendByteArray does not check whether the circuit
+    /// has gone for good (its client proxy is then null) and throws NullReferenceException where every other call
+    /// throws JSDisconnectedException; the soak benchmark met it when a student left mid-step. Said as what it is.
+    /// </summary>
+    static async Task<T> WithBytes<T>(Func<ValueTask<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (NullReferenceException e) when (e.TargetSite?.DeclaringType?.FullName == "Microsoft.AspNetCore.Components.Server.Circuits.RemoteJSRuntime")
+        {
+            throw new JSDisconnectedException("The page has gone: " + e.Message);
+        }
     }
 
     /// <summary>Shows one channel at native resolution with its histogram.</summary>
     public async Task ShowChannelAsync(ElementReference heatmap, ElementReference histogram, LayerInfo layer, int channel, long version, float[] values)
     {
         var m = await Module();
-        await m.InvokeVoidAsync("showChannel", callTimeout, heatmap, histogram, new
+        await WithBytes(() => m.InvokeAsync<object?>("showChannel", callTimeout, heatmap, histogram, new
         {
             values = Bytes(values), height = layer.Height, width = layer.Width, layer = Layer(layer), channel, version,
-        });
+        }));
     }
 
     /// <summary>Shows a fully connected layer as bars.</summary>
     public async Task ShowUnitsAsync(ElementReference element, LayerInfo layer, long version, float[] values)
     {
         var m = await Module();
-        await m.InvokeVoidAsync("showUnits", callTimeout, element, new { values = Bytes(values), layer = Layer(layer), version, labelled = layer.Channels == AlexNetLayers.ClassCount });
+        await WithBytes(() => m.InvokeAsync<object?>("showUnits", callTimeout, element, new { values = Bytes(values), layer = Layer(layer), version, labelled = layer.Channels == AlexNetLayers.ClassCount }));
     }
 
     /// <summary>Shows a page of kernels; like montages, its bytes go over the wire once per page.</summary>

@@ -2,10 +2,14 @@
 """PyTorch's (Debian's torch 1.13) plain AlexNet forward time, for AlexVis.Bench's ratio.
 
     /usr/bin/python3 tools/oracle/bench_forward.py CROP.png --threads 2 --iterations 50
+    /usr/bin/python3 tools/oracle/bench_forward.py CROP.png --threads 2 --serve
 
 Prints one line: pytorch_forward_ms_median=<ms>. Same input (the 224×224 crop, normalised as torchvision does),
-same seed-0 weights, batch 1, no_grad, eval mode.
+same seed-0 weights, batch 1, no_grad, eval mode. With --serve it stays alive for AlexVis.Bench, which alternates
+rounds of its own forward with rounds of this one: it prints "ready", then answers each line "run N" with the
+median of N forwards, as "median=<ms>", until its input closes.
 """
+import sys
 import argparse
 import statistics
 import time
@@ -22,12 +26,30 @@ def main():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--iterations", type=int, default=50)
     p.add_argument("--warmup", type=int, default=10)
+    p.add_argument("--serve", action="store_true")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
     model = torchvision.models.alexnet().eval()
     x = transforms.Normalize([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])(
         transforms.ToTensor()(Image.open(a.crop).convert("RGB"))).unsqueeze(0)
+    def run(n):
+        times = []
+        with torch.no_grad():
+            for _ in range(n):
+                start = time.perf_counter()
+                model(x)
+                times.append((time.perf_counter() - start) * 1000)
+        return statistics.median(times)
+
+    if a.serve:
+        run(a.warmup)
+        print("ready", flush=True)
+        for line in sys.stdin:
+            words = line.split()
+            if len(words) == 2 and words[0] == "run":
+                print(f"median={run(int(words[1])):.4f}", flush=True)
+        return
     times = []
     with torch.no_grad():
         for i in range(a.warmup + a.iterations):

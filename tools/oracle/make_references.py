@@ -86,6 +86,13 @@ def jpeg_segments(data):
         pos += length + 2
 
 
+def write_file(folder, name, data):
+    path = os.path.join(folder, name)
+    with open(path, "wb") as f:
+        f.write(data)
+    return path
+
+
 def cjpeg(ppm, path, *args):
     """libjpeg-turbo's own encoder (Debian's libjpeg-turbo-progs): files Pillow 9.4 cannot write."""
     subprocess.run(["cjpeg", *args, "-outfile", path, ppm], check=True)
@@ -104,24 +111,18 @@ def make_libjpeg_images(folder, odd):
     base = open(cjpeg(ppm, os.path.join(folder, "cj_baseline.jpg"), "-baseline", "-quality", "85"), "rb").read()
     segments = jpeg_segments(base)
 
-    def write(name, data):
-        path = os.path.join(folder, name)
-        with open(path, "wb") as f:
-            f.write(data)
-        return path
-
     # Motion-JPEG style: no Huffman tables at all; libjpeg falls back to the standard ones (cjpeg used them).
     no_huffman = base[:2] + b"".join(base[o:o + n] for o, n, m in segments if m != 0xC4) + base[segments[-1][0] + segments[-1][1]:]
-    out.append(("no_huffman_tables", write("no_huffman_tables.jpg", no_huffman), None))
+    out.append(("no_huffman_tables", write_file(folder, "no_huffman_tables.jpg", no_huffman), None))
     # A JFIF file that also carries Adobe APP14 with transform 0: libjpeg trusts JFIF and decodes YCbCr.
     adobe = b"\xff\xee" + struct.pack(">H", 14) + b"Adobe" + struct.pack(">HHHB", 100, 0, 0, 0)
     at = segments[1][0]
-    out.append(("jfif_adobe_transform0", write("jfif_adobe_transform0.jpg", base[:at] + adobe + base[at:]), None))
+    out.append(("jfif_adobe_transform0", write_file(folder, "jfif_adobe_transform0.jpg", base[:at] + adobe + base[at:]), None))
     # A scan cut in half and closed with EOI: libjpeg fills the rest with grey and PIL accepts the file.
     scan = segments[-1][0]
     cut = base[:scan + (len(base) - scan) // 2].rstrip(b"\xff")
-    out.append(("scan_cut_then_eoi", write("scan_cut_then_eoi.jpg", cut + b"\xff\xd9"), None))
-    out.append(("tem_before_eoi", write("tem_before_eoi.jpg", base[:-2] + b"\xff\x01\xff\xd9"), None))
+    out.append(("scan_cut_then_eoi", write_file(folder, "scan_cut_then_eoi.jpg", cut + b"\xff\xd9"), None))
+    out.append(("tem_before_eoi", write_file(folder, "tem_before_eoi.jpg", base[:-2] + b"\xff\x01\xff\xd9"), None))
     os.remove(ppm)
     return out, base, cut
 
@@ -129,12 +130,6 @@ def make_libjpeg_images(folder, odd):
 def make_refused_images(folder, base, cut, rgb_rows):
     """Files PIL refuses, which AlexVis must refuse too: (name, path, PIL's error) triples."""
     segments = jpeg_segments(base)
-
-    def write(name, data):
-        path = os.path.join(folder, name)
-        with open(path, "wb") as f:
-            f.write(data)
-        return path
 
     def with_first_dc_table(counts, symbols):
         offset, total, _ = next(s for s in segments if s[2] == 0xC4)
@@ -144,22 +139,22 @@ def make_refused_images(folder, base, cut, rgb_rows):
         return base[:offset] + b"\xff\xc4" + struct.pack(">H", 2 + len(table) + len(rest)) + table + rest + base[offset + total:]
 
     files = [
-        ("cut_without_eoi", write("cut_without_eoi.jpg", cut)),
-        ("huffman_oversubscribed", write("huffman_oversubscribed.jpg", with_first_dc_table([3] + [0] * 15, range(3)))),
-        ("huffman_oversubscribed_long", write("huffman_oversubscribed_long.jpg",
+        ("cut_without_eoi", write_file(folder, "cut_without_eoi.jpg", cut)),
+        ("huffman_oversubscribed", write_file(folder, "huffman_oversubscribed.jpg", with_first_dc_table([3] + [0] * 15, range(3)))),
+        ("huffman_oversubscribed_long", write_file(folder, "huffman_oversubscribed_long.jpg",
                                               with_first_dc_table([0, 4] + [0] * 13 + [1], range(5)))),
     ]
     progressive = open(os.path.join(folder, "cj_progressive_restart.jpg"), "rb").read()
     sos, total, _ = jpeg_segments(progressive)[-1]
     bad = bytearray(progressive)
     bad[sos + total - 1] = 0xDD  # Ah = Al = 13: beyond any 8-bit JPEG's precision
-    files.append(("progressive_ah_al_13", write("progressive_ah_al_13.jpg", bytes(bad))))
+    files.append(("progressive_ah_al_13", write_file(folder, "progressive_ah_al_13.jpg", bytes(bad))))
     z = bytearray(zlib.compress(rgb_rows, 9))
     z[-1] ^= 0xFF  # the zlib stream's Adler-32
     png = png_bytes(301, 203, 8, 2, b"")
     head = png[:8 + 25]
     idat = struct.pack(">I", len(z)) + b"IDAT" + bytes(z) + struct.pack(">I", zlib.crc32(b"IDAT" + bytes(z)))
-    files.append(("png_bad_adler", write("png_bad_adler.png", head + idat + png[-12:])))
+    files.append(("png_bad_adler", write_file(folder, "png_bad_adler.png", head + idat + png[-12:])))
     out = []
     for name, path in files:
         try:
@@ -226,14 +221,12 @@ def make_derived_images(folder):
 
     rng = np.random.default_rng(16)
     g16 = rng.integers(0, 65536, (40, 50), dtype=np.uint16)
-    path = os.path.join(folder, "grey16_random.png")
-    with open(path, "wb") as f:
-        f.write(png_bytes(50, 40, 16, 0, b"".join(b"\x00" + g16[y].astype(">u2").tobytes() for y in range(40))))
+    path = write_file(folder, "grey16_random.png",
+                      png_bytes(50, 40, 16, 0, b"".join(b"\x00" + g16[y].astype(">u2").tobytes() for y in range(40))))
     out.append(("grey16_random", path, Image.fromarray((g16 >> 8).astype(np.uint8), "L").convert("RGB")))
     c16 = rng.integers(0, 65536, (40, 50, 3), dtype=np.uint16)
-    path = os.path.join(folder, "rgb16_random.png")
-    with open(path, "wb") as f:
-        f.write(png_bytes(50, 40, 16, 2, b"".join(b"\x00" + c16[y].astype(">u2").tobytes() for y in range(40))))
+    path = write_file(folder, "rgb16_random.png",
+                      png_bytes(50, 40, 16, 2, b"".join(b"\x00" + c16[y].astype(">u2").tobytes() for y in range(40))))
     out.append(("rgb16_random", path, None))  # PIL's own answer: the high byte of each sample
 
     libjpeg, base, cut = make_libjpeg_images(folder, odd)
