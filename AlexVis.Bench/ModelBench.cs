@@ -75,6 +75,8 @@ static class ModelBench
         Stats.Print("forward_floor_ms", floorMs);
         Stats.Print("forward_floor_ratio", Stats.Median(ours) / floorMs);
 
+        Decoding();
+
         for (int i = 0; i < 50; i++) model.Trace(input);
         long before = Rss();
         for (int i = 0; i < 1000; i++) model.Trace(input);
@@ -85,6 +87,34 @@ static class ModelBench
         return 0;
     }
 
+
+    /// <summary>
+    /// What a 12 MP phone photo costs before the forward: Skia's decode and Pillow's resize in this process, one file
+    /// through a warm decoder worker, and 44 at once through the server's default pool of two (a class's burst).
+    /// </summary>
+    static void Decoding()
+    {
+        var photo = Photos.TwelveMegapixelJpeg();
+        var decode = Measure(2, 5, () => ImageDecoder.Decode(photo, new ImageLimits()));
+        var decoded = ImageDecoder.Decode(photo, new ImageLimits());
+        var prepare = Measure(2, 5, () => Preprocessing.Prepare(decoded));
+        Stats.Print("decode_12mp_ms_median", Stats.Median(decode));
+        Stats.Print("prepare_12mp_ms_median", Stats.Median(prepare));
+        var pool = new AlexVis.Model.Imaging.Isolation.DecoderPool(new() { Workers = 2 }, new ImageLimits());
+        pool.WaitUntilWarmAsync().GetAwaiter().GetResult();
+        var one = Measure(2, 5, () => pool.DecodeAsync(photo, "phone.jpg").GetAwaiter().GetResult());
+        Stats.Print("worker_decode_12mp_ms_median", Stats.Median(one));
+        var burst = Stopwatch.StartNew();
+        var times = Task.WhenAll(Enumerable.Range(0, 44).Select(async _ =>
+        {
+            long start = Stopwatch.GetTimestamp();
+            await pool.DecodeAsync(photo, "phone.jpg");
+            return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        })).GetAwaiter().GetResult();
+        Stats.Print("worker_burst_44_wall_ms", burst.Elapsed.TotalMilliseconds);
+        Stats.Print("worker_burst_44_median_ms", Stats.Median(times));
+        pool.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
 
     static List<double> Measure(int warmUp, int iterations, Action body)
     {
