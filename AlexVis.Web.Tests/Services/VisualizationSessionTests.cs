@@ -99,6 +99,15 @@ public sealed class VisualizationSessionTests : IDisposable
     }
 
     [Fact]
+    public async Task Closing_the_circuit_ends_the_session_whatever_the_scope_does_later()
+    {
+        await new SessionCircuitHandler(session).OnCircuitClosedAsync(null!, CancellationToken.None);
+        Assert.Null(tokens.Find(session.UploadToken));
+        Assert.Equal(0, tokens.Count);
+        session.Dispose(); // the scope's own disposal afterwards is harmless
+    }
+
+    [Fact]
     public async Task An_unknown_sample_is_a_message_not_an_exception() =>
         Assert.Equal("There is no sample called 'unicorn'.", await session.LoadSampleAsync("unicorn"));
 

@@ -35,6 +35,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<VisualizationSession>();
         services.AddScoped<IVisualizationSession>(sp => sp.GetRequiredService<VisualizationSession>());
         services.AddScoped<ExploreInterop>();
+        services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, SessionCircuitHandler>();
 
         services.AddMudServices();
         services.AddRazorComponents().AddInteractiveServerComponents();
