@@ -106,6 +106,7 @@ public sealed class DecoderPool : IAsyncDisposable
         logger.LogWarning("Decoder worker {Pid} {Why}; starting another", worker.Process.Id, why);
         lock (all) all.Remove(worker);
         worker.Kill();
+        _ = worker.Process.WaitForExitAsync().ContinueWith(_ => worker.Process.Dispose(), TaskScheduler.Default);
         StartReplacement();
     }
 
