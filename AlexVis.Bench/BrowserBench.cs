@@ -15,7 +15,7 @@ static class BrowserBench
     public static async Task<int> RunAsync(string[] args)
     {
         Verbose = args.Contains("--verbose");
-        Stats.Note($"load average before: {SoakBench.LoadAverage()}");
+        Stats.Note($"load average before: {Stats.LoadAverage()}");
         var photo = Photos.TwelveMegapixelJpeg();
         await using var server = await AppServer.StartAsync("Release", args.Contains("--verbose")
             ? new Dictionary<string, string> { ["Logging:LogLevel:AlexVis"] = "Debug" } : null);
@@ -29,7 +29,7 @@ static class BrowserBench
 
         // Slider: every layer forward (first visits), then back (the browser already holds those montages), in
         // rounds, each on a fresh image; an unmeasured sweep first, so neither JIT nor first-paint costs count.
-        int rounds = args.SkipWhile(a => a != "--rounds").Skip(1).Select(int.Parse).FirstOrDefault(3);
+        int rounds = (int)Stats.Option(args, "--rounds", 3);
         var first = new List<double>();
         var again = new List<double>();
         var bytes = new List<double>();
@@ -59,7 +59,7 @@ static class BrowserBench
             if (round < 0) { bytes.Clear(); continue; }
             roundMedians.Add(Stats.Median(steps));
             roundP95s.Add(Stats.Percentile(steps, 95));
-            Stats.Note($"round {round + 1}: step median {Stats.Median(steps):0.0} ms, p95 {Stats.Percentile(steps, 95):0.0} ms; load {SoakBench.LoadAverage()}");
+            Stats.Note($"round {round + 1}: step median {Stats.Median(steps):0.0} ms, p95 {Stats.Percentile(steps, 95):0.0} ms; load {Stats.LoadAverage()}");
         }
         var all = first.Concat(again).ToList();
         Stats.Print("slider_rounds", rounds);
@@ -109,7 +109,7 @@ static class BrowserBench
         Stats.Print("hover_ms_p95", Stats.Percentile(hovers, 95));
         Stats.Print("hover_first_of_channel_ms_median", Stats.Median(firstHovers));
         Stats.Print("server_rss_mb", server.PeakRssMb());
-        Stats.Note($"load average after: {SoakBench.LoadAverage()}");
+        Stats.Note($"load average after: {Stats.LoadAverage()}");
         if (Verbose)
             foreach (var line in server.Output.Where(l => l.Contains("decoded") || l.Contains("Received") || l.Contains("Traced")))
                 Stats.Note("server: " + line.Trim());

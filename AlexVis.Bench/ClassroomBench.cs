@@ -22,7 +22,7 @@ static class ClassroomBench
         int students = (int)Stats.Option(args, "--students", 44);
         int pages = (int)Stats.Option(args, "--pages", 4);
         int rounds = (int)Stats.Option(args, "--rounds", 3);
-        Stats.Note($"load average before: {SoakBench.LoadAverage()}");
+        Stats.Note($"load average before: {Stats.LoadAverage()}");
         var webOutput = Path.GetDirectoryName(AppServer.WebDll("Release"))!;
         var url = $"http://127.0.0.1:{AppServer.FreePort()}";
         var settings = new[]
@@ -89,7 +89,7 @@ static class ClassroomBench
             roundUploadP95s.Add(Stats.Percentile(roundUploads, 95));
             roundBystanderP95s.Add(Stats.Percentile(roundBystanders, 95));
             Stats.Note($"round {round + 1}: uploads median {Stats.Median(roundUploads):0} ms, p95 {Stats.Percentile(roundUploads, 95):0} ms; " +
-                $"bystander steps {roundBystanders.Count}, p95 {Stats.Percentile(roundBystanders, 95):0} ms; load {SoakBench.LoadAverage()}");
+                $"bystander steps {roundBystanders.Count}, p95 {Stats.Percentile(roundBystanders, 95):0} ms; load {Stats.LoadAverage()}");
         }
         var wall = Stopwatch.GetElapsedTime(started).TotalSeconds;
 
@@ -120,7 +120,7 @@ static class ClassroomBench
         }
         Stats.Print("server_rss_mb", ProcessMemory.PeakRssMb());
         Stats.Print("errors", errors);
-        Stats.Note($"load average after: {SoakBench.LoadAverage()}");
+        Stats.Note($"load average after: {Stats.LoadAverage()}");
         await app.StopAsync();
         await app.DisposeAsync();
         return errors == 0 ? 0 : 1;

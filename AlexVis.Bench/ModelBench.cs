@@ -25,7 +25,7 @@ static class ModelBench
         int perRound = (int)Stats.Option(args, "--iterations", 10);
         var root = Repo.Root();
         var crop = Path.Combine(root, "AlexVis.Model.Tests", "TestData", "oracle", "chelsea", "crop.png");
-        Stats.Note($"load average before: {SoakBench.LoadAverage()}");
+        Stats.Note($"load average before: {Stats.LoadAverage()}");
         TorchRuntime.Initialise(threads);
         using var model = AlexNetModel.Untrained("bench", DeviceChoice.Cpu);
         var image = ImageDecoder.Decode(File.ReadAllBytes(crop), new ImageLimits());
@@ -83,7 +83,7 @@ static class ModelBench
         long after = Rss();
         Stats.Print("rss_mb", after / 1048576.0);
         Stats.Print("rss_growth_mb_per_1000", (after - before) / 1048576.0);
-        Stats.Note($"load average after: {SoakBench.LoadAverage()}");
+        Stats.Note($"load average after: {Stats.LoadAverage()}");
         return 0;
     }
 

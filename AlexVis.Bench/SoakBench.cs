@@ -28,7 +28,7 @@ static class SoakBench
             ["AlexVis:Circuits:DisconnectedCircuitRetentionPeriod"] = retention.ToString("c"),
         });
         string pid = server.ProcessId.ToString(CultureInfo.InvariantCulture);
-        Stats.Note($"load average before: {LoadAverage()}; {students} students for {minutes} min against {server.Url}");
+        Stats.Note($"load average before: {Stats.LoadAverage()}; {students} students for {minutes} min against {server.Url}");
         await using var chromium = await Chromium.LaunchAsync(800, 600);
 
         var files = Files();
@@ -103,7 +103,7 @@ static class SoakBench
         Stats.Print("soak_server_peak_rss_mb", server.PeakRssMb());
         Stats.Print("soak_errors", errors + serverErrors.Count);
         Stats.Print("soak_sessions_left", health.GetProperty("sessions").GetInt32());
-        Stats.Note($"load average after: {LoadAverage()}");
+        Stats.Note($"load average after: {Stats.LoadAverage()}");
         return errors + serverErrors.Count == 0 && health.GetProperty("sessions").GetInt32() == 0 ? 0 : 1;
     }
 
@@ -154,5 +154,4 @@ static class SoakBench
     }
 
 
-    internal static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 }

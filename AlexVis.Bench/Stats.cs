@@ -21,6 +21,9 @@ static class Stats
 
     public static void Note(string text) => Console.WriteLine("# " + text);
 
+    /// <summary>The 1-, 5- and 15-minute load averages, as /proc/loadavg gives them.</summary>
+    public static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
+
     /// <summary>The number after <paramref name="name"/> on the command line, or <paramref name="fallback"/>.</summary>
     public static double Option(string[] args, string name, double fallback)
     {

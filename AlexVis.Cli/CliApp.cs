@@ -162,13 +162,14 @@ static class CliApp
     }
 
     /// <summary>One decoder worker process (this program with --decode-worker): a file that would crash or hang it is refused at its deadline.</summary>
-    static DecoderPool Decoders() => new(new DecoderOptions { Workers = 1 }, new ImageLimits());
+    static DecoderPool Decoders() => new(new DecoderOptions { Workers = 1 }, limits);
+
+    static readonly ImageLimits limits = new();
 
     static async Task<DecodedImage> ReadImageAsync(DecoderPool decoders, string file)
     {
         string name = DisplayName.Of(file);
         if (!File.Exists(file)) throw new CliException($"'{name}' does not exist");
-        var limits = new ImageLimits();
         long length = new FileInfo(file).Length;
         if (length > limits.MaxBytes) throw ImageDecoder.TooLarge(length, limits, name); // refused without reading it
         return await decoders.DecodeAsync(await File.ReadAllBytesAsync(file), name);

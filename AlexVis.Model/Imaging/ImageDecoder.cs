@@ -24,7 +24,7 @@ public static class ImageDecoder
     public static RgbImage Decode(byte[] data, ImageLimits limits, string? fileName = null)
     {
         CheckBytes(data, limits, fileName);
-        bool isJpeg = data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF;
+        bool isJpeg = IsJpeg(data);
         string format = isJpeg ? "JPEG" : "PNG";
 
         using var stream = new SKMemoryStream(data);
@@ -58,8 +58,7 @@ public static class ImageDecoder
     {
         if (data.IsEmpty) throw Empty(fileName);
         if (data.Length > limits.MaxBytes) throw TooLarge(data.Length, limits, fileName);
-        bool isJpeg = data.Length >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF;
-        if (isJpeg || data.StartsWith(PngSignature)) return;
+        if (IsJpeg(data) || data.StartsWith(PngSignature)) return;
         var other = Sniff(data);
         throw new ImageRejectedException(ImageProblem.UnsupportedFormat, other is null
             ? "is not a JPEG or PNG image. AlexVis accepts JPEG and PNG photos."
@@ -67,6 +66,8 @@ public static class ImageDecoder
     }
 
     // libpng reports a failed zlib checksum as it reports missing data, so a PNG's message names both.
+    static bool IsJpeg(ReadOnlySpan<byte> data) => data.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF]);
+
     static ImageRejectedException Truncated(string? fileName, bool jpeg) => new(ImageProblem.Truncated, jpeg
         ? "is incomplete: the file ends before the image does. It was probably cut off while copying or uploading; try the original file."
         : "is incomplete or damaged: its image data ends early or fails its checksum. If it was cut off while copying or uploading, try the original file.", fileName);

@@ -157,19 +157,9 @@ public sealed class InferenceQueue : BackgroundService
         }
         if (live.Count == 0) return;
 
-        IReadOnlyList<Trace> traces;
-        try
-        {
-            // Jobs submitted while the model loads wait here, in order.
-            var model = host.Ready.GetAwaiter().GetResult();
-            traces = model.Trace(live.Select(l => l.Input).ToList());
-        }
-        catch (Exception e)
-        {
-            logger.LogError(e, "A batch of {Count} images failed", live.Count);
-            foreach (var job in live) job.Completion.TrySetException(e);
-            return;
-        }
+        // Jobs submitted while the model loads wait here, in order. A failure fails the batch (see Work).
+        var model = host.Ready.GetAwaiter().GetResult();
+        var traces = model.Trace(live.Select(l => l.Input).ToList());
         var compute = Stopwatch.GetElapsedTime(started);
         telemetry.Forward.Record(compute.TotalMilliseconds);
         telemetry.BatchSize.Record(live.Count);

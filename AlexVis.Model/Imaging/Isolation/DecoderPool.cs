@@ -25,7 +25,7 @@ public sealed class DecoderPool : IAsyncDisposable
     readonly DecoderOptions options;
     readonly ImageLimits limits;
     readonly ILogger logger;
-    readonly (string FileName, string[] Arguments) command;
+    readonly (string FileName, string[] Arguments) command; // the program, its own arguments, then the worker's
     readonly Channel<Worker> idle = Channel.CreateUnbounded<Worker>();
     readonly CancellationTokenSource lifetime = new();
     readonly HashSet<Worker> all = [];
@@ -37,7 +37,8 @@ public sealed class DecoderPool : IAsyncDisposable
         this.options = options;
         this.limits = limits;
         this.logger = logger ?? NullLogger.Instance;
-        command = WorkerCommand(options.WorkerPath);
+        var program = WorkerCommand(options.WorkerPath);
+        command = (program.FileName, [.. program.Arguments, .. WorkerArguments(options, limits)]);
         for (int i = 0; i < options.Workers; i++) StartReplacement();
     }
 
@@ -69,17 +70,17 @@ public sealed class DecoderPool : IAsyncDisposable
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.Token);
         var worker = await idle.Reader.ReadAsync(linked.Token);
         var exchange = worker.ExchangeAsync(data);
-        if (await Task.WhenAny(exchange, Task.Delay(options.Deadline, lifetime.Token)) != exchange)
+        WorkerAnswer answer;
+        try
+        {
+            answer = await exchange.WaitAsync(options.Deadline);
+        }
+        catch (TimeoutException)
         {
             Replace(worker, "passed its deadline");
             _ = exchange.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default); // the kill ends it; nothing to report
             throw new ImageRejectedException(ImageProblem.TimedOut, FormattableString.Invariant(
                 $"took too long to decode (over {options.Deadline.TotalSeconds:0.#} s) and was stopped; it may be damaged or made to stall decoders."), fileName);
-        }
-        (int Width, int Height, RgbImage? Crop, ImageProblem Problem, string? Reason) answer;
-        try
-        {
-            answer = await exchange;
         }
         catch (Exception e) when (e is IOException or EndOfStreamException or InvalidDataException or ObjectDisposedException or InvalidOperationException)
         {
@@ -116,7 +117,7 @@ public sealed class DecoderPool : IAsyncDisposable
         {
             try
             {
-                var worker = await Worker.StartAsync(command, Arguments(), options.StartTimeout, logger, lifetime.Token);
+                var worker = await Worker.StartAsync(command, options.StartTimeout, logger, lifetime.Token);
                 lock (all) all.Add(worker);
                 if (!idle.Writer.TryWrite(worker)) worker.Kill();
                 return;
@@ -133,7 +134,7 @@ public sealed class DecoderPool : IAsyncDisposable
         }
     });
 
-    string[] Arguments() =>
+    static string[] WorkerArguments(DecoderOptions options, ImageLimits limits) =>
     [
         DecodeWorker.Argument,
         string.Create(CultureInfo.InvariantCulture, $"max-bytes={limits.MaxBytes}"),
@@ -186,7 +187,7 @@ public sealed class DecoderPool : IAsyncDisposable
     {
         public Process Process { get; } = process;
 
-        public static async Task<Worker> StartAsync((string FileName, string[] Arguments) command, string[] arguments, TimeSpan timeout,
+        public static async Task<Worker> StartAsync((string FileName, string[] Arguments) command, TimeSpan timeout,
             ILogger logger, CancellationToken cancellationToken)
         {
             var psi = new ProcessStartInfo(command.FileName)
@@ -196,7 +197,7 @@ public sealed class DecoderPool : IAsyncDisposable
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
-            foreach (var a in command.Arguments.Concat(arguments)) psi.ArgumentList.Add(a);
+            foreach (var a in command.Arguments) psi.ArgumentList.Add(a);
             // A small workstation GC: a worker holds one file at a time.
             psi.Environment["DOTNET_gcServer"] = "0";
             var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {command.FileName}");
@@ -223,7 +224,7 @@ public sealed class DecoderPool : IAsyncDisposable
             return worker;
         }
 
-        public async Task<(int, int, RgbImage?, ImageProblem, string?)> ExchangeAsync(byte[] data)
+        public async Task<WorkerAnswer> ExchangeAsync(byte[] data)
         {
             await WorkerProtocol.WriteRequestAsync(Process.StandardInput.BaseStream, data);
             return await WorkerProtocol.ReadAnswerAsync(Process.StandardOutput.BaseStream);

@@ -62,8 +62,8 @@ static class WorkerProtocol
         s.Flush();
     }
 
-    /// <summary>The worker's answer: the decoded image's size and its 224 × 224 crop, or the refusal's problem and reason.</summary>
-    public static async Task<(int Width, int Height, RgbImage? Crop, ImageProblem Problem, string? Reason)> ReadAnswerAsync(Stream s)
+    /// <summary>The worker's answer to one file.</summary>
+    public static async Task<WorkerAnswer> ReadAnswerAsync(Stream s)
     {
         var kind = new byte[1];
         await s.ReadExactlyAsync(kind);
@@ -73,7 +73,7 @@ static class WorkerProtocol
             await s.ReadExactlyAsync(size);
             var pixels = new byte[Preprocessing.CropSize * Preprocessing.CropSize * 3];
             await s.ReadExactlyAsync(pixels);
-            return (BinaryPrimitives.ReadInt32LittleEndian(size), BinaryPrimitives.ReadInt32LittleEndian(size.AsSpan(4)),
+            return new WorkerAnswer(BinaryPrimitives.ReadInt32LittleEndian(size), BinaryPrimitives.ReadInt32LittleEndian(size.AsSpan(4)),
                 new RgbImage(Preprocessing.CropSize, Preprocessing.CropSize, pixels), default, null);
         }
         if (kind[0] != RefusalKind) throw new InvalidDataException($"unknown answer kind {kind[0]}");
@@ -83,6 +83,9 @@ static class WorkerProtocol
         if (length is < 0 or > MaxReasonBytes || !Enum.IsDefined((ImageProblem)head[0])) throw new InvalidDataException("a malformed refusal");
         var text = new byte[length];
         await s.ReadExactlyAsync(text);
-        return (0, 0, null, (ImageProblem)head[0], Encoding.UTF8.GetString(text));
+        return new WorkerAnswer(0, 0, null, (ImageProblem)head[0], Encoding.UTF8.GetString(text));
     }
 }
+
+/// <summary>A worker's answer: the decoded image's size and its 224 × 224 crop, or, when Crop is null, the refusal's problem and reason.</summary>
+record WorkerAnswer(int Width, int Height, RgbImage? Crop, ImageProblem Problem, string? Reason);
