@@ -11,7 +11,7 @@ namespace AlexVis.Model.Tests.Imaging.Isolation;
 /// Uploads decoded in real worker processes: every kind of file that once crashed, hung or ballooned the server is
 /// answered with an image or one refusal naming the file, within its deadline, and the next file is served.
 /// </summary>
-public sealed class DecoderPoolTests(DecoderPoolFixture fixture, ITestOutputHelper output) : IClassFixture<DecoderPoolFixture>
+public sealed class DecoderPoolTests(DecoderPoolFixture fixture) : IClassFixture<DecoderPoolFixture>
 {
     DecoderPool Pool => fixture.Pool;
 
@@ -147,11 +147,25 @@ public sealed class DecoderPoolTests(DecoderPoolFixture fixture, ITestOutputHelp
         }
     }
 
-    async Task A_good_file_is_served_next()
+    Task A_good_file_is_served_next() => AGoodFileIsServed(Pool);
+
+    internal static async Task AGoodFileIsServed(DecoderPool pool)
     {
         var png = TestImages.Png(50, 30, 2, 8);
-        Assert.Equal(CropOf(png.Rgb, 50, 30), (await Pool.DecodeAsync(png.File, "good.png")).Input.Crop.Pixels);
+        Assert.Equal(CropOf(png.Rgb, 50, 30), (await pool.DecodeAsync(png.File, "good.png")).Input.Crop.Pixels);
     }
+
+    internal static double PeakRssMb(int pid) => ProcessMemory.PeakRssMb(pid.ToString());
+}
+
+/// <summary>
+/// A seeded fuzz through real workers. It measures this process's heap, so it runs alone, after the parallel tests
+/// (whose caches and networks would otherwise count).
+/// </summary>
+[Collection(MeasuringCollection.Name)]
+public sealed class DecoderFuzzTests(DecoderPoolFixture fixture, ITestOutputHelper output) : IClassFixture<DecoderPoolFixture>
+{
+    DecoderPool Pool => fixture.Pool;
 
     [Fact]
     public async Task A_seeded_fuzz_of_2000_damaged_files_gets_an_image_or_a_refusal_for_each_within_its_deadline()
@@ -188,17 +202,11 @@ public sealed class DecoderPoolTests(DecoderPoolFixture fixture, ITestOutputHelp
         Assert.True(slowest < TimeSpan.FromSeconds(6), $"{slowestName} took {slowest}"); // the 5 s deadline plus the answer
         Assert.True(outcomes.GetValueOrDefault("accepted") > 100, "the corpus must hold files the decoders still read");
         // Memory: the decoding stays in the workers (each capped by its limit); this process keeps nothing of it.
-        // (Its resident size is no measure here: other test classes load networks in parallel.)
+        // (Its resident size is no measure even alone: libtorch and the test host come and go.)
         long retained = GC.GetTotalMemory(forceFullCollection: true) - heapBefore;
         Assert.True(retained < 100L << 20, $"this process's heap grew by {retained >> 20} MB");
-        Assert.All(Pool.WorkerProcessIds, pid => Assert.True(PeakRssMb(pid) < 1024, $"worker {pid} peaked at {PeakRssMb(pid)} MB"));
-        await A_good_file_is_served_next();
-    }
-
-    internal static long PeakRssMb(int pid)
-    {
-        var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmHWM:"));
-        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024;
+        Assert.All(Pool.WorkerProcessIds, pid => Assert.True(DecoderPoolTests.PeakRssMb(pid) < 1024, $"worker {pid} peaked at {DecoderPoolTests.PeakRssMb(pid)} MB"));
+        await DecoderPoolTests.AGoodFileIsServed(Pool);
     }
 }
 
