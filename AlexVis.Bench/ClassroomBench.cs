@@ -12,7 +12,8 @@ namespace AlexVis.Bench;
 /// A class at once, in rounds: the app hosted in this process (Release, untrained model); in each round 44 sessions
 /// driven through the same per-circuit service the page uses upload a 12 MP phone photo each at the same moment
 /// ("everyone, take a photo and upload it now"), then step through every layer and open 3 channels, while 4 real
-/// Chromium pages that are not uploading keep stepping through the layers. Prints the uploads' median and p95,
+/// Chromium pages that are not uploading keep stepping through the layers; everyone steps at a brisk pace
+/// (<c>--pace-ms</c>, default a step every 500 ms). Prints the uploads' median and p95,
 /// the bystanders' step p95, every step's p95, their spread over the rounds and the load average.
 /// </summary>
 static class ClassroomBench
@@ -22,16 +23,20 @@ static class ClassroomBench
         int students = (int)Stats.Option(args, "--students", 44);
         int pages = (int)Stats.Option(args, "--pages", 4);
         int rounds = (int)Stats.Option(args, "--rounds", 3);
+        // How often a student moves the slider: briskly for a lesson. The Chromium pages stand in for students'
+        // own computers, but here they share the server's two cores; unpaced, their rendering alone took over a core.
+        var pace = TimeSpan.FromMilliseconds(Stats.Option(args, "--pace-ms", 500));
         Stats.Note($"load average before: {Stats.LoadAverage()}");
         var webOutput = Path.GetDirectoryName(AppServer.WebDll("Release"))!;
         var url = $"http://127.0.0.1:{AppServer.FreePort()}";
-        var settings = new[]
-        {
+        string[] settings =
+        [
             "--urls", url,
             "--AlexVis:Model:Untrained=true",
             "--AlexVis:Samples:Directory=" + Path.Combine(AppServer.RepositoryRoot(), "samples"),
             "--Logging:LogLevel:Default=Warning",
-        };
+            .. args.Where(a => a.StartsWith("--AlexVis:", StringComparison.Ordinal)), // settings to try, e.g. --AlexVis:Inference:ThreadsPerJob=1
+        ];
         var app = AlexVisApp.Build(settings, new Microsoft.AspNetCore.Builder.WebApplicationOptions
         {
             Args = settings,
@@ -42,7 +47,7 @@ static class ClassroomBench
         await app.StartAsync();
         await app.Services.GetRequiredService<ModelHost>().Ready;
         await app.Services.GetRequiredService<AlexVis.Model.Imaging.Isolation.DecoderPool>().WaitUntilWarmAsync();
-        Stats.Note($"app in this process at {url}; {students} sessions upload 12 MP photos at once while {pages} Chromium pages step; {rounds} rounds");
+        Stats.Note($"app in this process at {url}; {students} sessions upload 12 MP photos at once while {pages} Chromium pages step; {rounds} rounds; a step every {pace.TotalMilliseconds:0} ms");
 
         var serverSteps = new ConcurrentBag<double>();
         var uploads = new ConcurrentBag<double>();
@@ -79,8 +84,8 @@ static class ClassroomBench
             var roundUploads = new ConcurrentBag<double>();
             var roundBystanders = new ConcurrentBag<double>();
             using var burstOver = new CancellationTokenSource();
-            var bystanders = browserPages.Select(page => Task.Run(() => Bystander(page, roundBystanders, burstOver.Token, () => Interlocked.Increment(ref errors)))).ToArray();
-            await Task.WhenAll(photos.Select(photo => Task.Run(() => Student(app.Services, photo, serverSteps, roundUploads, () => Interlocked.Increment(ref errors)))));
+            var bystanders = browserPages.Select(page => Task.Run(() => Bystander(page, pace, roundBystanders, burstOver.Token, () => Interlocked.Increment(ref errors)))).ToArray();
+            await Task.WhenAll(photos.Select(photo => Task.Run(() => Student(app.Services, photo, pace, serverSteps, roundUploads, () => Interlocked.Increment(ref errors)))));
             burstOver.Cancel();
             await Task.WhenAll(bystanders);
             foreach (var u in roundUploads) uploads.Add(u);
@@ -128,7 +133,7 @@ static class ClassroomBench
 
 
     /// <summary>A student who is not uploading: steps back and forth through the layers until the burst is over.</summary>
-    static async Task Bystander(ExplorePage page, ConcurrentBag<double> steps, CancellationToken over, Action error)
+    static async Task Bystander(ExplorePage page, TimeSpan pace, ConcurrentBag<double> steps, CancellationToken over, Action error)
     {
         try
         {
@@ -141,7 +146,9 @@ static class ClassroomBench
             {
                 if (at + direction < 0 || at + direction >= layers.Count) direction = -direction;
                 at += direction;
-                steps.Add(await PageTimers.StepAsync(page, direction > 0 ? "ArrowRight" : "ArrowLeft", layers[at]));
+                var step = await PageTimers.StepAsync(page, direction > 0 ? "ArrowRight" : "ArrowLeft", layers[at]);
+                steps.Add(step);
+                await Rest(pace, step, over);
             }
         }
         catch (Exception e)
@@ -152,7 +159,15 @@ static class ClassroomBench
     }
 
     /// <summary>One student through the session service, exactly as the page's components call it.</summary>
-    static async Task Student(IServiceProvider services, (string Name, byte[] Bytes) photo, ConcurrentBag<double> steps,
+    /// <summary>Waits out the rest of a step's pace.</summary>
+    static async Task Rest(TimeSpan pace, double stepMs, CancellationToken cancel = default)
+    {
+        var rest = pace - TimeSpan.FromMilliseconds(stepMs);
+        if (rest <= TimeSpan.Zero) return;
+        try { await Task.Delay(rest, cancel); } catch (OperationCanceledException) { }
+    }
+
+    static async Task Student(IServiceProvider services, (string Name, byte[] Bytes) photo, TimeSpan pace, ConcurrentBag<double> steps,
         ConcurrentBag<double> uploads, Action error)
     {
         await using var scope = services.CreateAsyncScope();
@@ -177,8 +192,9 @@ static class ClassroomBench
                     if (AlexNetLayers.KernelSource(layer) is { } conv && session.Kernels(conv, 0) is null) error();
                 }
                 else if (session.LayerValues(layer) is null) error();
-                steps.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
-                await Task.Yield();
+                double ms = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+                steps.Add(ms);
+                await Rest(pace, ms);
             }
             session.SelectLayer(AlexNetLayers.Get("relu2"));
             foreach (var channel in new[] { 5, 50, 150 })
@@ -186,8 +202,9 @@ static class ClassroomBench
                 t = Stopwatch.GetTimestamp();
                 session.SelectChannel(channel);
                 if (session.ChannelValues(session.Layer, channel, session.Image!.Version) is null || session.Stats(session.Layer, channel) is null) error();
-                steps.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
-                await Task.Yield();
+                double ms = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+                steps.Add(ms);
+                await Rest(pace, ms);
             }
         }
         catch (Exception e)

@@ -20,12 +20,15 @@ static class CliApp
     public const string Usage = """
         usage:
           alexvis predict IMAGE... [--json] [--top K] [--weights PATH | --untrained] [--no-download] [--threads N]
+                          [--full-decode]
           alexvis export IMAGE --layer NAME --what maps|kernels --out FILE.png
                          [--scale per-channel|per-layer|global] [--colormap viridis|grey] [--page N]
-                         [--weights PATH | --untrained]
+                         [--weights PATH | --untrained] [--full-decode]
         Layers are named as in torchvision (features.0 … classifier.6) or by alias (conv1, relu1, pool1 … fc8).
         Without --weights or --untrained, pretrained weights are looked for in the torch hub cache and AlexVis's
         cache, then downloaded; if that fails the untrained network is used and said so.
+        A large JPEG is decoded reduced, as PIL's Image.draft does for Image.thumbnail (twice the network's 256-pixel
+        resize at least); --full-decode decodes every pixel, as torchvision on Image.open itself.
         Kernels of conv1 are drawn in colour; deeper layers as grey input-channel slices, 16 filters per page.
         """;
 
@@ -68,10 +71,11 @@ static class CliApp
         int top = o.Int("--top", 5);
         if (top is < 1 or > 1000) throw new CliException("--top must be between 1 and 1000");
         bool json = o.Flag("--json");
+        bool fullDecode = o.Flag("--full-decode");
         o.RejectUnknown();
 
         using var model = await LoadModelAsync(o, stderr);
-        await using var decoders = Decoders();
+        await using var decoders = Decoders(fullDecode);
         int failures = 0;
         foreach (var file in o.Positional)
         {
@@ -124,10 +128,11 @@ static class CliApp
         if (pageNumber < 1) throw new CliException("--page counts from 1");
         if (what == "kernels" && layer.Kind != LayerKind.Convolution)
             throw new CliException($"{layer.Name} ({layer.Alias}) has no kernels; choose a convolution layer: conv1 … conv5");
+        bool fullDecode = o.Flag("--full-decode");
         o.RejectUnknown();
 
         ModelInput input;
-        await using (var decoders = Decoders()) input = (await ReadImageAsync(decoders, o.Positional[0])).Input;
+        await using (var decoders = Decoders(fullDecode)) input = (await ReadImageAsync(decoders, o.Positional[0])).Input;
         using var model = await LoadModelAsync(o, stderr);
         RgbImage figure;
         if (what == "maps")
@@ -162,7 +167,7 @@ static class CliApp
     }
 
     /// <summary>One decoder worker process (this program with --decode-worker): a file that would crash or hang it is refused at its deadline.</summary>
-    static DecoderPool Decoders() => new(new DecoderOptions { Workers = 1 }, limits);
+    static DecoderPool Decoders(bool fullDecode) => new(new DecoderOptions { Workers = 1, ReduceLargeJpegs = !fullDecode }, limits);
 
     static readonly ImageLimits limits = new();
 

@@ -12,16 +12,34 @@ public class PreprocessingTests(ITestOutputHelper output)
     public void Input_tensor_matches_torchvision(string name)
     {
         var oracle = OracleImage.Load(name);
-        var expected = oracle.Input();
-        var ours = Preprocessing.Prepare(ImageDecoder.Decode(File.ReadAllBytes(oracle.SourcePath), new ImageLimits()));
+        var bytes = File.ReadAllBytes(oracle.SourcePath);
+        // Decoding reproduces libjpeg/PIL, the resize is Pillow's own arithmetic: the tensor must be bit-identical,
+        // both for the drafted decode (the upload default) and for every pixel.
+        AssertSame($"{name} drafted", oracle.Input(), Preprocessing.Prepare(ImageDecoder.Decode(bytes, new ImageLimits(), draftForNetwork: true)));
+        AssertSame($"{name} full", oracle.FullDecodeInput(), Preprocessing.Prepare(ImageDecoder.Decode(bytes, new ImageLimits())));
+    }
+
+    void AssertSame(string what, ModelInput expected, ModelInput ours)
+    {
         double meanAbs = expected.Tensor.Select((v, i) => Math.Abs(v - ours.Tensor[i])).Average();
         int differentPixels = expected.Crop.Pixels.Where((b, i) => b != ours.Crop.Pixels[i]).Count();
-        output.WriteLine($"{name} ({oracle.Mode}): mean |Δ| {meanAbs:g3}, {differentPixels} of {expected.Crop.Pixels.Length} crop bytes differ");
-        Assert.True(meanAbs <= 0.01, $"{name}: mean absolute difference {meanAbs}");
-        // Decoding reproduces libjpeg/PIL, the resize is Pillow's own arithmetic: the tensor must be bit-identical.
+        output.WriteLine($"{what}: mean |Δ| {meanAbs:g3}, {differentPixels} of {expected.Crop.Pixels.Length} crop bytes differ");
+        Assert.True(meanAbs <= 0.01, $"{what}: mean absolute difference {meanAbs}");
         Assert.Equal(expected.Crop.Pixels, ours.Crop.Pixels);
         Assert.Equal(expected.Tensor, ours.Tensor);
     }
+
+    [Theory]
+    [InlineData(4000, 3000, 4)]  // a 12 MP phone photo: 1000 × 750, at least 682 × 512
+    [InlineData(4032, 3024, 4)]
+    [InlineData(2000, 1500, 2)]
+    [InlineData(1023, 2000, 1)]  // the shorter side must be at least 1024 to halve
+    [InlineData(1024, 2000, 2)]
+    [InlineData(4096, 4096, 8)]
+    [InlineData(8192, 8192, 8)]  // libjpeg reduces no further than 1/8
+    [InlineData(301, 203, 1)]
+    public void A_jpeg_is_drafted_at_the_scale_pil_picks(int w, int h, int scale) =>
+        Assert.Equal(scale, ImageDecoder.DraftScale(w, h));
 
     [Theory]
     [InlineData(451, 300, 384, 256)]   // 256 * 451 / 300 = 384.85, truncated like int() in Python

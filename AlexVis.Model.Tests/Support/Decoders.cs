@@ -10,13 +10,15 @@ public static class Decoders
     public static string WorkerPath => Path.Combine(AppContext.BaseDirectory, "alexvis.dll");
 
     /// <summary>A pool with the given settings, warm when returned.</summary>
-    public static async Task<DecoderPool> StartAsync(int workers = 2, TimeSpan? deadline = null, int memoryMb = 1024, ImageLimits? limits = null)
+    public static async Task<DecoderPool> StartAsync(int workers = 2, TimeSpan? deadline = null, int memoryMb = 1024, ImageLimits? limits = null,
+        bool reduceLargeJpegs = true)
     {
         var pool = new DecoderPool(new DecoderOptions
         {
             Workers = workers,
             Deadline = deadline ?? TimeSpan.FromSeconds(5),
             MemoryLimitMb = memoryMb,
+            ReduceLargeJpegs = reduceLargeJpegs,
             WorkerPath = WorkerPath,
         }, limits ?? new ImageLimits());
         await pool.WaitUntilWarmAsync().WaitAsync(TimeSpan.FromSeconds(60));

@@ -56,13 +56,27 @@ public sealed class OracleImage
     /// <summary>torchvision's 224×224 crop as an 8-bit PNG.</summary>
     public string CropPath { get; }
 
+    /// <summary>The source image's width and height.</summary>
+    public int[] Size => meta.GetProperty("size").EnumerateArray().Select(e => e.GetInt32()).ToArray();
+
     /// <summary>PIL's mode for the source image (RGB, L, P, RGBA, I, CMYK).</summary>
     public string Mode => meta.GetProperty("mode").GetString()!;
 
+    /// <summary>
+    /// The scale PIL's Image.draft decoded this JPEG at for the references (1: not reduced). Its crop.png is then
+    /// that of the drafted image (AlexVis's default) and crop_full.png that of every pixel.
+    /// </summary>
+    public int DraftScale => meta.GetProperty("draft_scale").GetInt32();
+
     /// <summary>PyTorch's exact input tensor, rebuilt from the crop (the oracle asserts this is bit-identical).</summary>
-    public ModelInput Input()
+    public ModelInput Input() => InputFrom(CropPath);
+
+    /// <summary>PyTorch's input for the fully decoded image: <see cref="Input"/> unless draft reduced the image.</summary>
+    public ModelInput FullDecodeInput() => DraftScale == 1 ? Input() : InputFrom(Path.Combine(Path.GetDirectoryName(CropPath)!, "crop_full.png"));
+
+    static ModelInput InputFrom(string png)
     {
-        var crop = ImageDecoder.Decode(File.ReadAllBytes(CropPath), new ImageLimits());
+        var crop = ImageDecoder.Decode(File.ReadAllBytes(png), new ImageLimits());
         return new ModelInput(Preprocessing.Normalise(crop), crop);
     }
 

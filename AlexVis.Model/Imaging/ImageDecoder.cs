@@ -10,6 +10,7 @@ namespace AlexVis.Model.Imaging;
 /// instance reads the header, has its size checked against the limits, and then decodes: nothing else parses the
 /// file, so no separate walker can disagree with the decoder about which frame is decoded.
 /// 16-bit samples are reduced to their high byte (as PIL does for 16-bit colour; PIL clips 16-bit grey to 255).
+/// A large JPEG may be decoded reduced, in libjpeg's inverse DCT, exactly as PIL's <c>Image.draft</c> does.
 /// This runs untrusted bytes through native code: the server calls it only inside a decoder worker process
 /// (see <see cref="Isolation.DecoderPool"/>).
 /// </summary>
@@ -21,7 +22,12 @@ public static class ImageDecoder
     /// <param name="data">The file's bytes.</param>
     /// <param name="limits">Byte and pixel limits.</param>
     /// <param name="fileName">The name shown in messages; null for "The file".</param>
-    public static RgbImage Decode(byte[] data, ImageLimits limits, string? fileName = null)
+    /// <param name="draftForNetwork">
+    /// For a JPEG, decode at the smallest scale of 1/8, 1/4 or 1/2 that stays at least
+    /// <see cref="Preprocessing.DraftSize"/>: PIL's <c>Image.draft("RGB", Preprocessing.DraftSize(w, h))</c>, pixel
+    /// for pixel. A 12 MP photo then decodes about 4× faster; torchvision's answer is that of the drafted image.
+    /// </param>
+    public static RgbImage Decode(byte[] data, ImageLimits limits, string? fileName = null, bool draftForNetwork = false)
     {
         CheckBytes(data, limits, fileName);
         bool isJpeg = IsJpeg(data);
@@ -37,17 +43,28 @@ public static class ImageDecoder
         var size = codec.Info;
         CheckPixels(size.Width, size.Height, limits, fileName);
         bool grey = size.ColorType == SKColorType.Gray8;
-        var target = new SKImageInfo(size.Width, size.Height, grey ? SKColorType.Gray8 : SKColorType.Rgba8888,
+        int scale = isJpeg && draftForNetwork ? DraftScale(size.Width, size.Height) : 1;
+        // libjpeg's scaled size (jdiv_round_up), which is also what PIL's draft reports.
+        int width = (size.Width + scale - 1) / scale, height = (size.Height + scale - 1) / scale;
+        var target = new SKImageInfo(width, height, grey ? SKColorType.Gray8 : SKColorType.Rgba8888,
             grey ? SKAlphaType.Opaque : SKAlphaType.Unpremul); // unpremultiplied: PIL drops alpha without touching colour
         var result = codec.GetPixels(target, out byte[] pixels);
         return result switch
         {
-            SKCodecResult.Success => grey ? FromGrey(size.Width, size.Height, pixels) : FromRgba(size.Width, size.Height, pixels),
+            SKCodecResult.Success => grey ? FromGrey(width, height, pixels) : FromRgba(width, height, pixels),
             SKCodecResult.IncompleteInput => throw Truncated(fileName, isJpeg),
             SKCodecResult.Unimplemented or SKCodecResult.InvalidConversion => throw new ImageRejectedException(ImageProblem.UnsupportedFormat,
                 $"cannot be read: it uses a {format} feature AlexVis does not support. Save it again as an ordinary JPEG or PNG.", fileName),
             _ => throw new ImageRejectedException(ImageProblem.Corrupt, $"is damaged: its {format} image data cannot be decoded.", fileName),
         };
+    }
+
+    /// <summary>PIL's <c>JpegImageFile.draft</c> choice of scale for <see cref="Preprocessing.DraftSize"/>.</summary>
+    internal static int DraftScale(int width, int height)
+    {
+        var (w, h) = Preprocessing.DraftSize(width, height);
+        int fits = Math.Min(width / w, height / h);
+        return fits >= 8 ? 8 : fits >= 4 ? 4 : fits >= 2 ? 2 : 1;
     }
 
     /// <summary>
@@ -72,6 +89,7 @@ public static class ImageDecoder
         ? "is incomplete: the file ends before the image does. It was probably cut off while copying or uploading; try the original file."
         : "is incomplete or damaged: its image data ends early or fails its checksum. If it was cut off while copying or uploading, try the original file.", fileName);
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // runs once per file, in a fresh worker
     static RgbImage FromRgba(int width, int height, byte[] rgba)
     {
         var rgb = new byte[width * height * 3];
@@ -84,6 +102,7 @@ public static class ImageDecoder
         return new RgbImage(width, height, rgb);
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // runs once per file, in a fresh worker
     static RgbImage FromGrey(int width, int height, byte[] grey)
     {
         var rgb = new byte[width * height * 3];

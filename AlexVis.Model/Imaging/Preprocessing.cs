@@ -37,6 +37,17 @@ public static class Preprocessing
         return ((int)((double)ResizeTo * width / height), ResizeTo);
     }
 
+    /// <summary>
+    /// The size a large JPEG may be reduced to while it is decoded: twice <see cref="ResizedSize"/>, what PIL's
+    /// <c>Image.thumbnail</c> passes to <c>Image.draft</c> with its default reducing gap of 2, so the antialiased
+    /// resize still averages at least two decoded pixels per output pixel.
+    /// </summary>
+    public static (int Width, int Height) DraftSize(int width, int height)
+    {
+        var (w, h) = ResizedSize(width, height);
+        return (2 * w, 2 * h);
+    }
+
     /// <summary>ToTensor then Normalize, in float32 with torchvision's order of operations: ((v / 255) − mean) / std.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static float[] Normalise(RgbImage crop)

@@ -68,8 +68,9 @@ public sealed class InferenceQueue : BackgroundService
         {
             var decoding = Stopwatch.GetTimestamp();
             var decoded = await decoders.DecodeAsync(data, name, timeout.Token);
-            logger.LogDebug("{Name}: {Width}×{Height} decoded, resized and cropped in {Ms:0} ms",
-                name, decoded.Width, decoded.Height, Stopwatch.GetElapsedTime(decoding).TotalMilliseconds);
+            double ms = Stopwatch.GetElapsedTime(decoding).TotalMilliseconds;
+            telemetry.Decode.Record(ms);
+            logger.LogDebug("{Name}: decoded at {Width}×{Height}, resized and cropped in {Ms:0} ms", name, decoded.Width, decoded.Height, ms);
             job = new Job(decoded.Input, name, cancellationToken);
             await channel.Writer.WriteAsync(job, timeout.Token);
         }

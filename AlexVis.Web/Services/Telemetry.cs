@@ -14,7 +14,8 @@ public sealed class Telemetry
     public Telemetry(IMeterFactory meters)
     {
         var meter = meters.Create(MeterName);
-        Forward = meter.CreateHistogram<double>("alexvis.forward.duration", "ms", "Decode, preprocess and forward time of one batch");
+        Forward = meter.CreateHistogram<double>("alexvis.forward.duration", "ms", "Forward (and capture) time of one batch");
+        Decode = meter.CreateHistogram<double>("alexvis.decode.duration", "ms", "Time from an upload's bytes to its crop: waiting for a decoder worker, then decoding, resizing and cropping");
         QueueWait = meter.CreateHistogram<double>("alexvis.queue.wait", "ms", "Time a job waited in the inference queue");
         BatchSize = meter.CreateHistogram<int>("alexvis.batch.size", "{image}", "Images traced in one forward");
         Step = meter.CreateHistogram<double>("alexvis.step.duration", "ms", "Server time to prepare one slider step");
@@ -24,6 +25,9 @@ public sealed class Telemetry
 
     /// <summary>Batch time.</summary>
     public Histogram<double> Forward { get; }
+
+    /// <summary>Decoder wait and work per image.</summary>
+    public Histogram<double> Decode { get; }
 
     /// <summary>Queue wait per job.</summary>
     public Histogram<double> QueueWait { get; }

@@ -11,7 +11,12 @@ What it writes, for each bundled sample and for each derived image it makes itse
   images/<name>.<ext>   the derived input images (bundled samples are read from samples/)
   <name>/crop.png       torchvision's Resize(256) + CenterCrop(224) of the RGB image, as 8-bit RGB;
                         ToTensor + Normalize of this PNG is bit-identical to torchvision's input tensor
-                        (asserted below), so the tests get PyTorch's exact input from it
+                        (asserted below), so the tests get PyTorch's exact input from it. A JPEG is opened
+                        the way AlexVis decodes uploads by default: Image.draft("RGB", twice the resized
+                        size), the reduction Image.thumbnail makes, which lets libjpeg decode a large photo at
+                        1/2, 1/4 or 1/8 scale (a no-op for the smaller files)
+  <name>/crop_full.png  for the images draft did reduce: the same crop from the fully decoded image (AlexVis
+                        with Decoding:ReduceLargeJpegs off)
   <name>/meta.json      top-5, offsets into values.bin, and (bundled samples only) layer shapes
   <name>/values.bin     little-endian: logits; for bundled samples also per-layer sampled values (float32) and
                         per-channel sums (float64). Derived images test decoding, so logits suffice there.
@@ -229,6 +234,14 @@ def make_derived_images(folder):
                       png_bytes(50, 40, 16, 2, b"".join(b"\x00" + c16[y].astype(">u2").tobytes() for y in range(40))))
     out.append(("rgb16_random", path, None))  # PIL's own answer: the high byte of each sample
 
+    # Photos large enough for libjpeg to decode them reduced (see open_drafted): 1/2, 1/4 and 1/8, odd sizes,
+    # progressive, grey and CMYK. Smooth upscales at modest quality keep the files small.
+    out.append(("draft2", save(coffee.resize((1601, 1101), Image.BICUBIC), "draft2.jpg", quality=80, subsampling="4:2:0"), None))
+    out.append(("draft4_progressive", save(astronaut.resize((2203, 3001), Image.BICUBIC), "draft4_progressive.jpg",
+                                           quality=60, progressive=True), None))
+    out.append(("draft8_grey", save(chelsea.resize((4401, 4100), Image.BILINEAR).convert("L"), "draft8_grey.jpg", quality=40), None))
+    out.append(("draft2_cmyk", save(odd.resize((2101, 1103), Image.BICUBIC).convert("CMYK"), "draft2_cmyk.jpg", quality=70), None))
+
     libjpeg, base, cut = make_libjpeg_images(folder, odd)
     out += libjpeg
     rows = np.asarray(odd)
@@ -267,14 +280,32 @@ def trace(model, x):
     return outputs, logits[0]
 
 
+def resized_size(width, height):
+    """torchvision's Resize(256) output size for a PIL image of this size (shorter side 256, longer truncated)."""
+    return (256, int(256 * height / width)) if width <= height else (int(256 * width / height), 256)
+
+
+def open_drafted(path):
+    """Image.open, then for a JPEG Image.draft("RGB", 2 × the resized size), as Image.thumbnail does with its
+    default reducing_gap of 2.0: libjpeg decodes at the smallest of 1/8, 1/4, 1/2 that stays at least that large.
+    Returns the image and the scale (1 when nothing was reduced)."""
+    img = Image.open(path)
+    if img.format != "JPEG":
+        return img, 1
+    w, h = resized_size(*img.size)
+    img.draft("RGB", (2 * w, 2 * h))
+    return img, img.decoderconfig[0] if img.decoderconfig else 1
+
+
 def normalise_crop(crop):
     """ToTensor + Normalize of an 8-bit RGB crop, as torchvision does it."""
     return transforms.Normalize(MEAN, STD)(transforms.ToTensor()(crop))
 
 
 def references_for(model, name, path, reference_rgb, out, full_conv1, layers):
-    img = Image.open(path)
+    img, scale = open_drafted(path)
     mode = img.mode
+    size = list(Image.open(path).size)
     rgb = reference_rgb if reference_rgb is not None else img.convert("RGB")
     crop = transforms.CenterCrop(224)(transforms.Resize(256)(rgb))
     x = normalise_crop(crop)
@@ -286,6 +317,9 @@ def references_for(model, name, path, reference_rgb, out, full_conv1, layers):
     folder = os.path.join(out, name)
     os.makedirs(folder, exist_ok=True)
     crop.save(os.path.join(folder, "crop.png"))
+    if scale > 1:
+        full_rgb = Image.open(path).convert("RGB")
+        transforms.CenterCrop(224)(transforms.Resize(256)(full_rgb)).save(os.path.join(folder, "crop_full.png"))
     again = normalise_crop(Image.open(os.path.join(folder, "crop.png")).convert("RGB"))
     assert torch.equal(again, x), "crop.png round trip changed the tensor"
 
@@ -304,7 +338,8 @@ def references_for(model, name, path, reference_rgb, out, full_conv1, layers):
     meta = {
         "file": os.path.relpath(path, REPO if path.startswith(SAMPLES) else out),
         "mode": mode,
-        "size": list(img.size),
+        "size": size,
+        "draft_scale": scale,
         "torch": torch.__version__,
         "torchvision": torchvision.__version__,
         "top5": [{"index": int(i), "label": categories[int(i)], "probability": float(p)}

@@ -218,7 +218,7 @@ public sealed class DecoderWatchdogTests
     [Fact]
     public async Task A_file_past_its_deadline_is_refused_its_worker_killed_and_replaced()
     {
-        await using var pool = await Decoders.StartAsync(workers: 1, deadline: TimeSpan.FromMilliseconds(60));
+        await using var pool = await Decoders.StartAsync(workers: 1, deadline: TimeSpan.FromMilliseconds(60), reduceLargeJpegs: false);
         int pid = Assert.Single(pool.WorkerProcessIds);
         var e = await Assert.ThrowsAsync<ImageRejectedException>(() => pool.DecodeAsync(twelveMegapixels.Value, "phone.jpg"));
         Assert.Equal(ImageProblem.TimedOut, e.Problem);
@@ -232,7 +232,7 @@ public sealed class DecoderWatchdogTests
     [Fact]
     public async Task A_file_needing_more_memory_than_a_worker_may_have_is_refused_and_the_worker_replaced()
     {
-        await using var pool = await Decoders.StartAsync(workers: 1, memoryMb: 128);
+        await using var pool = await Decoders.StartAsync(workers: 1, memoryMb: 128, reduceLargeJpegs: false); // every pixel: 84 MB of RGBA and RGB
         var e = await Assert.ThrowsAsync<ImageRejectedException>(() => pool.DecodeAsync(twelveMegapixels.Value, "phone.jpg"));
         Assert.True(e.Problem is ImageProblem.TooMuchMemory or ImageProblem.DecoderFailed, e.Message);
         Assert.StartsWith("'phone.jpg' ", e.Message);
@@ -241,9 +241,19 @@ public sealed class DecoderWatchdogTests
     }
 
     [Fact]
+    public async Task Drafted_the_same_photo_fits_in_that_memory_at_a_quarter_of_each_side()
+    {
+        await using var pool = await Decoders.StartAsync(workers: 1, memoryMb: 128);
+        var decoded = await pool.DecodeAsync(twelveMegapixels.Value, "phone.jpg");
+        Assert.Equal((1000, 750), (decoded.Width, decoded.Height));
+        Assert.Equal(0, pool.Replaced);
+    }
+
+    [Fact]
     public async Task A_worker_that_dies_mid_file_costs_that_file_one_refusal()
     {
-        await using var pool = await Decoders.StartAsync(workers: 1, deadline: TimeSpan.FromSeconds(30));
+        // Every pixel, so the decode lasts well past the kill.
+        await using var pool = await Decoders.StartAsync(workers: 1, deadline: TimeSpan.FromSeconds(30), reduceLargeJpegs: false);
         int pid = Assert.Single(pool.WorkerProcessIds);
         var decoding = pool.DecodeAsync(twelveMegapixels.Value, "phone.jpg");
         await Task.Delay(30);

@@ -26,6 +26,28 @@ public sealed class PilEquivalenceTests(DecoderPoolFixture fixture) : IClassFixt
         var expected = oracle.Input();
         Assert.Equal(expected.Crop.Pixels, decoded.Input.Crop.Pixels);
         Assert.Equal(expected.Tensor, decoded.Input.Tensor);
+        int scale = oracle.DraftScale;
+        Assert.Equal(((oracle.Size[0] + scale - 1) / scale, (oracle.Size[1] + scale - 1) / scale), (decoded.Width, decoded.Height));
+    }
+
+    public static TheoryData<string> Drafted()
+    {
+        var data = new TheoryData<string>();
+        foreach (var n in OracleImage.Names.Where(n => OracleImage.Load(n).DraftScale > 1)) data.Add(n);
+        return data;
+    }
+
+    [Theory, MemberData(nameof(Drafted))]
+    public async Task With_reduction_off_a_large_jpeg_gives_torchvisions_input_for_every_pixel(string name)
+    {
+        var oracle = OracleImage.Load(name);
+        await using var pool = await Decoders.StartAsync(workers: 1, reduceLargeJpegs: false);
+        var decoded = await pool.DecodeAsync(await File.ReadAllBytesAsync(oracle.SourcePath), Path.GetFileName(oracle.SourcePath));
+        var expected = oracle.FullDecodeInput();
+        Assert.Equal(expected.Crop.Pixels, decoded.Input.Crop.Pixels);
+        Assert.NotEqual(oracle.Input().Crop.Pixels, decoded.Input.Crop.Pixels); // so the two references do differ
+        var (width, height) = (oracle.Size[0], oracle.Size[1]);
+        Assert.Equal((width, height), (decoded.Width, decoded.Height));
     }
 
     [Theory, MemberData(nameof(Refused))]

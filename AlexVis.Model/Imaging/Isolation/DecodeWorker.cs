@@ -1,4 +1,5 @@
 using System.Globalization;
+using SkiaSharp;
 
 namespace AlexVis.Model.Imaging.Isolation;
 
@@ -23,6 +24,7 @@ public static class DecodeWorker
         var settings = args.Skip(1).Select(a => a.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]);
         long Setting(string key, long fallback) => settings.TryGetValue(key, out var v) ? long.Parse(v, CultureInfo.InvariantCulture) : fallback;
         var limits = new ImageLimits { MaxBytes = Setting("max-bytes", 20L << 20), MaxPixels = Setting("max-pixels", 40_000_000) };
+        bool draft = Setting("draft", 1) == 1;
         ProcessLimits.Apply(Setting("memory-mb", 1024) << 20, (int)Setting("cpu-seconds", 300));
 
         using var input = Console.OpenStandardInput();
@@ -38,7 +40,7 @@ public static class DecodeWorker
             long pixels = 0;
             try
             {
-                var image = ImageDecoder.Decode(data, limits);
+                var image = ImageDecoder.Decode(data, limits, draftForNetwork: draft);
                 pixels = (long)image.Width * image.Height;
                 WorkerProtocol.WriteImage(output, image.Width, image.Height, Preprocessing.Prepare(image).Crop);
             }
@@ -59,11 +61,20 @@ public static class DecodeWorker
     /// <summary>The reason given when decoding needs more memory than a worker may have.</summary>
     internal const string TooMuchMemoryReason = "needed more memory to decode than AlexVis allows; it may be damaged, or too large a photo.";
 
-    /// <summary>Loads the native decoders before the first real file, so that the first student waits no longer than the rest.</summary>
+    /// <summary>
+    /// Loads the native decoders and compiles the decode, draft and resize paths before the first real file, so that
+    /// the first students of a class wait no longer than the rest.
+    /// </summary>
     static void WarmUp()
     {
         // A 1 × 1 grey PNG.
         byte[] png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNoAAAAggCBd81ytgAAAABJRU5ErkJggg==");
-        ImageDecoder.Decode(png, new ImageLimits());
+        Preprocessing.Prepare(ImageDecoder.Decode(png, new ImageLimits()));
+        // A JPEG large enough to be drafted (halved), made here rather than shipped.
+        using var bitmap = new SKBitmap(new SKImageInfo(1100, 1030, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        bitmap.Erase(new SKColor(90, 140, 200));
+        using var image = SKImage.FromBitmap(bitmap);
+        using var jpeg = image.Encode(SKEncodedImageFormat.Jpeg, 80);
+        Preprocessing.Prepare(ImageDecoder.Decode(jpeg.ToArray(), new ImageLimits(), draftForNetwork: true));
     }
 }

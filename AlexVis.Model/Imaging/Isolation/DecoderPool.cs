@@ -141,6 +141,7 @@ public sealed class DecoderPool : IAsyncDisposable
         string.Create(CultureInfo.InvariantCulture, $"max-pixels={limits.MaxPixels}"),
         string.Create(CultureInfo.InvariantCulture, $"memory-mb={options.MemoryLimitMb}"),
         string.Create(CultureInfo.InvariantCulture, $"cpu-seconds={options.CpuSecondsPerWorker}"),
+        $"draft={(options.ReduceLargeJpegs ? 1 : 0)}",
     ];
 
     /// <summary>How to start a worker: the configured .dll or executable, else this very program.</summary>
