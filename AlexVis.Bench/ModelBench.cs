@@ -1,3 +1,4 @@
+using AlexVis.Harness;
 using System.Diagnostics;
 using System.Globalization;
 using AlexVis.Model.Imaging;
@@ -23,7 +24,7 @@ static class ModelBench
         int threads = (int)Stats.Option(args, "--threads", 2);
         int rounds = (int)Stats.Option(args, "--rounds", 15);
         int perRound = (int)Stats.Option(args, "--iterations", 10);
-        var root = Repo.Root();
+        var root = AppServer.RepositoryRoot();
         var crop = Path.Combine(root, "AlexVis.Model.Tests", "TestData", "oracle", "chelsea", "crop.png");
         Stats.Note($"load average before: {Stats.LoadAverage()}");
         TorchRuntime.Initialise(threads);
@@ -78,11 +79,15 @@ static class ModelBench
         Decoding();
 
         for (int i = 0; i < 50; i++) model.Trace(input);
-        long before = Rss();
+        long heapBefore = ProcessMemory.NativeHeapInUse();
+        double before = ProcessMemory.RssMb();
         for (int i = 0; i < 1000; i++) model.Trace(input);
-        long after = Rss();
-        Stats.Print("rss_mb", after / 1048576.0);
-        Stats.Print("rss_growth_mb_per_1000", (after - before) / 1048576.0);
+        long heapAfter = ProcessMemory.NativeHeapInUse(); // collects first, so the RSS below is after the GC too
+        double after = ProcessMemory.RssMb();
+        Stats.Print("rss_mb", after);
+        Stats.Print("rss_growth_mb_per_1000", after - before);
+        // The resident size also moves with glibc's arenas; the heap in use is what a leak grows.
+        Stats.Print("native_heap_growth_mb_per_1000", (heapAfter - heapBefore) / 1048576.0);
         Stats.Note($"load average after: {Stats.LoadAverage()}");
         return 0;
     }
@@ -196,24 +201,4 @@ static class ModelBench
         }
     }
 
-    static long Rss()
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-        using var p = Process.GetCurrentProcess();
-        p.Refresh();
-        return p.WorkingSet64;
-    }
-
-}
-
-static class Repo
-{
-    public static string Root()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "AlexVis.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("run from inside the AlexVis repository");
-    }
 }

@@ -5,7 +5,7 @@ namespace AlexVis.Model.Tests.Support;
 /// <summary>Paths inside the repository, found from the test assembly's location.</summary>
 public static class Repo
 {
-    public static string Root { get; } = FindRoot();
+    public static string Root { get; } = AlexVis.Harness.AppServer.RepositoryRoot();
 
     public static string Samples => Path.Combine(Root, "samples");
 
@@ -13,14 +13,6 @@ public static class Repo
 
     public static string NuGetPackageRoot => typeof(Repo).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .First(a => a.Key == "NuGetPackageRoot").Value!;
-
-    static string FindRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "AlexVis.sln")))
-            dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("AlexVis.sln not found above " + AppContext.BaseDirectory);
-    }
 }
 
 /// <summary>A temporary folder removed on dispose.</summary>

@@ -4,6 +4,7 @@ using AlexVis.Model.Network;
 using AlexVis.Model.Visualization;
 using AlexVis.Web.Options;
 using AlexVis.Web.Services;
+using AlexVis.Web.State;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -17,6 +18,7 @@ public sealed class VisualizationSessionTests : IDisposable
     readonly ModelHost host;
     readonly UploadTokens tokens;
     readonly DecoderPool decoders;
+    readonly CircuitThread circuit = new();
     int changes;
 
     public VisualizationSessionTests()
@@ -31,7 +33,7 @@ public sealed class VisualizationSessionTests : IDisposable
         var views = new Views(host, options, telemetry, NullLogger<Views>.Instance);
         var samples = new SampleLibrary(options, new Env(), NullLogger<SampleLibrary>.Instance);
         tokens = new UploadTokens();
-        session = new VisualizationSession(host, queue, views, samples, tokens, options, NullLogger<VisualizationSession>.Instance);
+        session = new VisualizationSession(host, queue, views, samples, tokens, circuit, options, NullLogger<VisualizationSession>.Instance);
         session.Changed += () => changes++;
     }
 
@@ -55,7 +57,6 @@ public sealed class VisualizationSessionTests : IDisposable
         session.SetScale(ScaleMode.PerChannel);
         session.SetColormap(Colormap.Viridis);
         session.SelectLayer(AlexNetLayers.Visible[0]);
-        session.SetDark(false);
         Assert.Equal(0, changes);
         session.SetColormap(Colormap.Grey);
         Assert.Equal(1, changes);
@@ -86,6 +87,29 @@ public sealed class VisualizationSessionTests : IDisposable
         Assert.Equal("'tables.jpg' is damaged: its JPEG image data cannot be decoded.", message);
         Assert.Null(session.Busy);
         Assert.Null(session.Image);
+    }
+
+    [Fact]
+    public async Task A_posted_upload_changes_the_page_only_on_the_circuits_dispatcher()
+    {
+        // The endpoint calls from a request thread; every change the page sees must come on the circuit's thread.
+        var dispatcher = Microsoft.AspNetCore.Components.Dispatcher.CreateDefault();
+        circuit.Attach(work => dispatcher.InvokeAsync(work));
+        var onCircuit = new List<bool>();
+        session.Changed += () => onCircuit.Add(dispatcher.CheckAccess());
+        session.UploadFailed += _ => onCircuit.Add(dispatcher.CheckAccess());
+        var file = TestImages.OversubscribedHuffman(longCodes: false);
+        var message = await Task.Run(() => session.ReceiveUploadAsync(new MemoryStream(file), file.Length, "tables.jpg"));
+        Assert.Equal("'tables.jpg' is damaged: its JPEG image data cannot be decoded.", message);
+        Assert.True(onCircuit.Count >= 3, $"{onCircuit.Count} changes"); // busy, not busy, the failure
+        Assert.All(onCircuit, Assert.True);
+        Assert.Null(session.Busy);
+
+        onCircuit.Clear();
+        Assert.Equal("'big.jpg' is 4 KB; the limit is 2 KB. Save a smaller JPEG or PNG and try again.",
+            await Task.Run(() => session.ReceiveUploadAsync(new UnreadableStream(), 4096, "big.jpg")));
+        Assert.NotEmpty(onCircuit);
+        Assert.All(onCircuit, Assert.True);
     }
 
     [Fact]

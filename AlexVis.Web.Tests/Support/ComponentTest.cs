@@ -1,5 +1,6 @@
 using AlexVis.Web.Options;
 using AlexVis.Web.Services;
+using AlexVis.Web.State;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 
@@ -20,12 +21,17 @@ public abstract class ComponentTest : BunitContext, IAsyncLifetime
         Services.AddMudServices();
         Services.AddLogging();
         Services.AddSingleton<IVisualizationSession>(Session);
+        Services.AddSingleton(Theme);
+        Services.AddSingleton<CircuitThread>();
         Services.AddScoped<ExploreInterop>();
         Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new AlexVisOptions()));
     }
 
     /// <summary>The session the components see.</summary>
     protected FakeSession Session { get; } = new();
+
+    /// <summary>The student's theme, as the components see it.</summary>
+    protected ThemeState Theme { get; } = new();
 
     /// <summary>The alexvis.js module as bUnit records it.</summary>
     protected BunitJSModuleInterop Module { get; }

@@ -33,7 +33,6 @@ public sealed class FakeSession : IVisualizationSession
     public int? Channel { get; set; }
     public ScaleMode Scale { get; set; }
     public Colormap Colormap { get; set; }
-    public bool Dark { get; set; }
     public string? Busy { get; set; }
 
     /// <summary>What the next load or upload returns (null: success).</summary>
@@ -114,13 +113,6 @@ public sealed class FakeSession : IVisualizationSession
     {
         Calls.Add($"colormap {colormap}");
         Colormap = colormap;
-        Raise();
-    }
-
-    public void SetDark(bool dark)
-    {
-        Calls.Add($"dark {dark}");
-        Dark = dark;
         Raise();
     }
 

@@ -1,10 +1,12 @@
 using AlexVis.Web.Services;
+using AlexVis.Web.State;
 using Microsoft.AspNetCore.Components;
 
 namespace AlexVis.Web.Components;
 
 /// <summary>
-/// Base for everything that renders from the session: it listens to <see cref="IVisualizationSession.Changed"/> and
+/// Base for everything that renders from the session: it listens to <see cref="IVisualizationSession.Changed"/> (and
+/// the student's <see cref="ThemeState"/>) and
 /// re-renders only when its own <see cref="RenderKey"/> changes, so a slider step re-renders the panels it affects
 /// and nothing else.
 /// </summary>
@@ -17,11 +19,19 @@ public abstract class SessionComponent : ComponentBase, IDisposable
     [Inject]
     protected IVisualizationSession Session { get; set; } = default!;
 
+    /// <summary>The student's own theme.</summary>
+    [Inject]
+    protected ThemeState Theme { get; set; } = default!;
+
     /// <summary>Everything this component's output depends on, as a value (a tuple or record without arrays).</summary>
     protected abstract object RenderKey();
 
     /// <inheritdoc />
-    protected override void OnInitialized() => Session.Changed += OnSessionChanged;
+    protected override void OnInitialized()
+    {
+        Session.Changed += OnSessionChanged;
+        Theme.Changed += OnSessionChanged;
+    }
 
     /// <summary>
     /// Renders when the key differs from the one last rendered. The key is recorded here, when the render is decided,
@@ -46,6 +56,7 @@ public abstract class SessionComponent : ComponentBase, IDisposable
     public virtual void Dispose()
     {
         Session.Changed -= OnSessionChanged;
+        Theme.Changed -= OnSessionChanged;
         GC.SuppressFinalize(this);
     }
 }

@@ -1,6 +1,7 @@
 using AlexVis.Model.Imaging.Isolation;
 using AlexVis.Web.Options;
 using AlexVis.Web.Services;
+using AlexVis.Web.State;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 
@@ -32,6 +33,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<SampleLibrary>();
         services.AddSingleton<UploadTokens>();
 
+        services.AddScoped<CircuitThread>();
+        services.AddScoped<ThemeState>();
         services.AddScoped<VisualizationSession>();
         services.AddScoped<IVisualizationSession>(sp => sp.GetRequiredService<VisualizationSession>());
         services.AddScoped<ExploreInterop>();

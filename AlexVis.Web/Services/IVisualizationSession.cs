@@ -49,9 +49,6 @@ public interface IVisualizationSession
     /// <summary>Colormap of montage and channel heatmaps.</summary>
     Colormap Colormap { get; }
 
-    /// <summary>Dark theme (for projectors).</summary>
-    bool Dark { get; }
-
     /// <summary>What the session is busy with, for a progress line; null when idle.</summary>
     string? Busy { get; }
 
@@ -78,9 +75,6 @@ public interface IVisualizationSession
 
     /// <summary>Changes the colormap.</summary>
     void SetColormap(Colormap colormap);
-
-    /// <summary>Switches between the light and the dark theme.</summary>
-    void SetDark(bool dark);
 
     /// <summary>The montage of the current layer in the current scale (null without an image or for non-spatial layers).</summary>
     MontageView? Montage();

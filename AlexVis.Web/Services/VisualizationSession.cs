@@ -3,6 +3,7 @@ using AlexVis.Model.Inference;
 using AlexVis.Model.Network;
 using AlexVis.Model.Visualization;
 using AlexVis.Web.Options;
+using AlexVis.Web.State;
 using Microsoft.Extensions.Options;
 
 namespace AlexVis.Web.Services;
@@ -16,6 +17,7 @@ public sealed class VisualizationSession : IVisualizationSession, IDisposable
     readonly SampleLibrary samples;
     readonly UploadTokens tokens;
     readonly ILogger<VisualizationSession> logger;
+    readonly CircuitThread circuit;
     readonly CancellationTokenSource lifetime = new();
     long versions;
     long latestRequest;
@@ -23,8 +25,9 @@ public sealed class VisualizationSession : IVisualizationSession, IDisposable
 
     /// <summary>Creates an empty session.</summary>
     public VisualizationSession(ModelHost host, InferenceQueue queue, Views views, SampleLibrary samples, UploadTokens tokens,
-        IOptions<AlexVisOptions> options, ILogger<VisualizationSession> logger)
+        CircuitThread circuit, IOptions<AlexVisOptions> options, ILogger<VisualizationSession> logger)
     {
+        this.circuit = circuit;
         this.tokens = tokens;
         UploadToken = tokens.Issue(this);
         this.host = host;
@@ -45,10 +48,21 @@ public sealed class VisualizationSession : IVisualizationSession, IDisposable
     /// <inheritdoc />
     public string UploadToken { get; }
 
-    /// <summary>Receives a file posted to /api/uploads and tells the page when it fails.</summary>
+    /// <summary>
+    /// Receives a file posted to /api/uploads and tells the page when it fails. The body is read on the request's
+    /// thread; everything the page shows is changed on the circuit's (see <see cref="CircuitThread"/>).
+    /// </summary>
     public async Task<string?> ReceiveUploadAsync(Stream content, long size, string name)
     {
-        var error = await UploadAsync(content, size, name);
+        if (Refusal(size, name) is { } refused)
+            return await circuit.RunAsync(() => Task.FromResult<string?>(Failed(Reject(refused))));
+        await circuit.RunAsync(() => SetBusy($"Reading {name}…"));
+        var (bytes, error) = await ReadAsync(content, size, name);
+        return await circuit.RunAsync(async () => Failed(bytes is null ? Reject(error) : await TraceAsync(bytes, name, null)));
+    }
+
+    string? Failed(string? error)
+    {
         if (error is not null) UploadFailed?.Invoke(error);
         return error;
     }
@@ -78,9 +92,6 @@ public sealed class VisualizationSession : IVisualizationSession, IDisposable
     public Colormap Colormap { get; private set; } = Colormap.Viridis;
 
     /// <inheritdoc />
-    public bool Dark { get; private set; }
-
-    /// <inheritdoc />
     public string? Busy { get; private set; }
 
     /// <inheritdoc />
@@ -94,13 +105,19 @@ public sealed class VisualizationSession : IVisualizationSession, IDisposable
     /// <inheritdoc />
     public async Task<string?> UploadAsync(Stream content, long size, string name)
     {
-        // size < 0: not announced; the limit is then enforced while reading.
-        if (size > Limits.MaxBytes)
-            return Reject(ImageDecoder.TooLarge(size, Limits, name));
-        if (size == 0)
-            return Reject(ImageDecoder.Empty(name));
-        byte[] bytes;
+        if (Refusal(size, name) is { } refused) return Reject(refused);
         SetBusy($"Reading {name}…");
+        var (bytes, error) = await ReadAsync(content, size, name);
+        return bytes is null ? Reject(error) : await TraceAsync(bytes, name, null);
+    }
+
+    /// <summary>The refusal of an announced size (size &lt; 0: not announced; the limit is then enforced while reading).</summary>
+    ImageRejectedException? Refusal(long size, string name) =>
+        size > Limits.MaxBytes ? ImageDecoder.TooLarge(size, Limits, name) : size == 0 ? ImageDecoder.Empty(name) : null;
+
+    /// <summary>Reads an upload's body within the byte limit; changes no state, so it may run on any thread.</summary>
+    async Task<(byte[]? Bytes, (ImageProblem? Problem, string Message) Error)> ReadAsync(Stream content, long size, string name)
+    {
         var reading = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
@@ -110,20 +127,29 @@ public sealed class VisualizationSession : IVisualizationSession, IDisposable
             while ((n = await content.ReadAsync(chunk, lifetime.Token)) > 0)
             {
                 if (buffer.Length + n > Limits.MaxBytes)
-                    return Reject(ImageProblem.TooLarge, $"'{name}' is larger than the {ImageDecoder.Megabytes(Limits.MaxBytes)} limit. Save a smaller JPEG or PNG and try again.");
+                    return (null, (ImageProblem.TooLarge, $"'{name}' is larger than the {ImageDecoder.Megabytes(Limits.MaxBytes)} limit. Save a smaller JPEG or PNG and try again."));
                 buffer.Write(chunk, 0, n);
             }
             if (buffer.Length == 0)
-                return Reject(ImageDecoder.Empty(name));
+                return (null, (ImageProblem.Empty, ImageDecoder.Empty(name).Message));
             logger.LogDebug("Received {Name} ({Bytes} bytes) in {Ms:0} ms", name, buffer.Length, System.Diagnostics.Stopwatch.GetElapsedTime(reading).TotalMilliseconds);
-            bytes = buffer.ToArray();
+            return (buffer.ToArray(), default);
         }
         catch (Exception e) when (e is IOException or InvalidOperationException or OperationCanceledException or Microsoft.AspNetCore.Http.BadHttpRequestException)
         {
-            SetBusy(null);
-            return lifetime.IsCancellationRequested ? null : $"'{name}' could not be received: {e.Message}";
+            // A student who has left needs no message.
+            return (null, (null, lifetime.IsCancellationRequested ? "" : $"'{name}' could not be received: {e.Message}"));
         }
-        return await TraceAsync(bytes, name, null);
+    }
+
+    string? Reject((ImageProblem? Problem, string Message) error)
+    {
+        if (error.Message.Length == 0)
+        {
+            SetBusy(null);
+            return null;
+        }
+        return Reject(error.Problem, error.Message);
     }
 
     async Task<string?> TraceAsync(byte[] bytes, string name, string? sampleName)
@@ -207,14 +233,6 @@ public sealed class VisualizationSession : IVisualizationSession, IDisposable
     {
         if (colormap == Colormap) return;
         Colormap = colormap;
-        Changed?.Invoke();
-    }
-
-    /// <inheritdoc />
-    public void SetDark(bool dark)
-    {
-        if (dark == Dark) return;
-        Dark = dark;
         Changed?.Invoke();
     }
 

@@ -1,5 +1,6 @@
 using AlexVis.Web.Components.Layout;
 using AlexVis.Web.Services;
+using AlexVis.Web.State;
 using AlexVis.Web.Tests.Support;
 
 namespace AlexVis.Web.Tests.Components.Layout;
@@ -7,12 +8,21 @@ namespace AlexVis.Web.Tests.Components.Layout;
 public class LayoutTests : ComponentTest
 {
     [Fact]
-    public void The_theme_button_switches_to_dark_and_back()
+    public void The_theme_button_switches_to_dark_and_back_without_touching_the_session()
     {
         var cut = Render<MainLayout>();
         cut.Find("[data-testid=theme-toggle]").Click();
+        Assert.True(Theme.Dark);
         cut.Find("[data-testid=theme-toggle]").Click();
-        Assert.Equal(["dark True", "dark False"], Session.Calls);
+        Assert.False(Theme.Dark);
+        Assert.Empty(Session.Calls);
+    }
+
+    [Fact]
+    public void The_layout_attaches_the_circuits_dispatcher()
+    {
+        Render<MainLayout>();
+        Assert.True(Services.GetRequiredService<CircuitThread>().Attached);
     }
 
     [Fact]
