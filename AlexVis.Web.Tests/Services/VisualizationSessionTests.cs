@@ -33,7 +33,7 @@ public sealed class VisualizationSessionTests : IDisposable
         var views = new Views(host, options, telemetry, NullLogger<Views>.Instance);
         var samples = new SampleLibrary(options, new Env(), NullLogger<SampleLibrary>.Instance);
         tokens = new UploadTokens();
-        session = new VisualizationSession(host, queue, views, samples, tokens, circuit, options, NullLogger<VisualizationSession>.Instance);
+        session = new VisualizationSession(host, queue, views, samples, tokens, circuit, new SelectionState(), options, NullLogger<VisualizationSession>.Instance);
         session.Changed += () => changes++;
     }
 

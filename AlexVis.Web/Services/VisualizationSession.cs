@@ -18,6 +18,8 @@ public sealed class VisualizationSession : IVisualizationSession, IDisposable
     readonly UploadTokens tokens;
     readonly ILogger<VisualizationSession> logger;
     readonly CircuitThread circuit;
+    readonly SelectionState selection;
+    LayerInfo lastLayer;
     readonly CancellationTokenSource lifetime = new();
     long versions;
     long latestRequest;
@@ -25,9 +27,12 @@ public sealed class VisualizationSession : IVisualizationSession, IDisposable
 
     /// <summary>Creates an empty session.</summary>
     public VisualizationSession(ModelHost host, InferenceQueue queue, Views views, SampleLibrary samples, UploadTokens tokens,
-        CircuitThread circuit, IOptions<AlexVisOptions> options, ILogger<VisualizationSession> logger)
+        CircuitThread circuit, SelectionState selection, IOptions<AlexVisOptions> options, ILogger<VisualizationSession> logger)
     {
         this.circuit = circuit;
+        this.selection = selection;
+        lastLayer = selection.Current.Layer;
+        selection.Changed += OnSelectionChanged;
         this.tokens = tokens;
         UploadToken = tokens.Issue(this);
         this.host = host;
@@ -80,16 +85,16 @@ public sealed class VisualizationSession : IVisualizationSession, IDisposable
     public ImageView? Image { get; private set; }
 
     /// <inheritdoc />
-    public LayerInfo Layer { get; private set; } = AlexNetLayers.Visible[0];
+    public LayerInfo Layer => selection.Current.Layer;
 
     /// <inheritdoc />
-    public int? Channel { get; private set; }
+    public int? Channel => selection.Current.Channel;
 
     /// <inheritdoc />
-    public ScaleMode Scale { get; private set; } = ScaleMode.PerChannel;
+    public ScaleMode Scale => selection.Current.Scale;
 
     /// <inheritdoc />
-    public Colormap Colormap { get; private set; } = Colormap.Viridis;
+    public Colormap Colormap => selection.Current.Colormap;
 
     /// <inheritdoc />
     public string? Busy { get; private set; }
@@ -167,7 +172,6 @@ public sealed class VisualizationSession : IVisualizationSession, IDisposable
             }
             if (request != Interlocked.Read(ref latestRequest)) return null; // a newer image was asked for meanwhile
             Image = new ImageView(Interlocked.Increment(ref versions), name, key, sampleName, $"api/crops/{key}.png", result.Trace, result.Compute);
-            if (Channel is { } c && c >= Layer.Channels) Channel = null;
             Busy = null;
             views.Prefetch(key, result.Trace, Layer, Scale, queue.Length);
             Changed?.Invoke();
@@ -202,37 +206,23 @@ public sealed class VisualizationSession : IVisualizationSession, IDisposable
     }
 
     /// <inheritdoc />
-    public void SelectLayer(LayerInfo layer)
-    {
-        if (layer.Equals(Layer)) return;
-        Layer = layer;
-        if (Channel is { } c && c >= layer.Channels) Channel = null;
-        if (Image is { } image) views.Prefetch(image.ContentKey, image.Trace, layer, Scale, queue.Length);
-        Changed?.Invoke();
-    }
+    public void SelectLayer(LayerInfo layer) => selection.SelectLayer(layer);
 
     /// <inheritdoc />
-    public void SelectChannel(int? channel)
-    {
-        if (channel is { } c && (c < 0 || c >= Layer.Channels)) channel = null;
-        if (channel == Channel) return;
-        Channel = channel;
-        Changed?.Invoke();
-    }
+    public void SelectChannel(int? channel) => selection.SelectChannel(channel);
 
     /// <inheritdoc />
-    public void SetScale(ScaleMode scale)
-    {
-        if (scale == Scale) return;
-        Scale = scale;
-        Changed?.Invoke();
-    }
+    public void SetScale(ScaleMode scale) => selection.SetScale(scale);
 
     /// <inheritdoc />
-    public void SetColormap(Colormap colormap)
+    public void SetColormap(Colormap colormap) => selection.SetColormap(colormap);
+
+    void OnSelectionChanged()
     {
-        if (colormap == Colormap) return;
-        Colormap = colormap;
+        // A new layer: draw its neighbours' montages in the background, so the next step finds them ready.
+        if (!Layer.Equals(lastLayer) && Image is { } image)
+            views.Prefetch(image.ContentKey, image.Trace, Layer, Scale, queue.Length);
+        lastLayer = Layer;
         Changed?.Invoke();
     }
 
@@ -280,6 +270,7 @@ public sealed class VisualizationSession : IVisualizationSession, IDisposable
         if (Interlocked.Exchange(ref disposed, 1) == 1) return;
         tokens.Revoke(UploadToken);
         host.StatusChanged -= OnModelStatus;
+        selection.Changed -= OnSelectionChanged;
         lifetime.Cancel();
         lifetime.Dispose();
     }
