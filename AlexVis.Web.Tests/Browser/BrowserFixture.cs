@@ -25,7 +25,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         Server = await AppServer.StartAsync(settings: new Dictionary<string, string>
         {
             ["AlexVis:Upload:MaxBytes"] = (3 * 1024 * 1024).ToString(),
-            ["Logging:LogLevel:AlexVis.Web.Services.VisualizationSession"] = "Information",
+            ["Logging:LogLevel:AlexVis.Web.State.ImageLoader"] = "Information",
         });
         Proxy = new TcpProxy(Server.Url);
         Browser = await Chromium.LaunchAsync();

@@ -15,6 +15,7 @@ namespace AlexVis.Web.Tests.Services;
 public sealed class VisualizationSessionTests : IDisposable
 {
     readonly VisualizationSession session;
+    readonly ImageLoader loader;
     readonly ModelHost host;
     readonly UploadTokens tokens;
     readonly DecoderPool decoders;
@@ -33,7 +34,9 @@ public sealed class VisualizationSessionTests : IDisposable
         var views = new Views(host, options, telemetry, NullLogger<Views>.Instance);
         var samples = new SampleLibrary(options, new Env(), NullLogger<SampleLibrary>.Instance);
         tokens = new UploadTokens();
-        session = new VisualizationSession(host, queue, views, samples, tokens, circuit, new SelectionState(), options, NullLogger<VisualizationSession>.Instance);
+        var selection = new SelectionState();
+        loader = new ImageLoader(host, queue, views, samples, tokens, circuit, selection, options, NullLogger<ImageLoader>.Instance);
+        session = new VisualizationSession(host, queue, views, samples, loader, selection);
         session.Changed += () => changes++;
     }
 
@@ -97,9 +100,9 @@ public sealed class VisualizationSessionTests : IDisposable
         circuit.Attach(work => dispatcher.InvokeAsync(work));
         var onCircuit = new List<bool>();
         session.Changed += () => onCircuit.Add(dispatcher.CheckAccess());
-        session.UploadFailed += _ => onCircuit.Add(dispatcher.CheckAccess());
+        loader.UploadFailed += _ => onCircuit.Add(dispatcher.CheckAccess());
         var file = TestImages.OversubscribedHuffman(longCodes: false);
-        var message = await Task.Run(() => session.ReceiveUploadAsync(new MemoryStream(file), file.Length, "tables.jpg"));
+        var message = await Task.Run(() => loader.ReceiveUploadAsync(new MemoryStream(file), file.Length, "tables.jpg"));
         Assert.Equal("'tables.jpg' is damaged: its JPEG image data cannot be decoded.", message);
         Assert.True(onCircuit.Count >= 3, $"{onCircuit.Count} changes"); // busy, not busy, the failure
         Assert.All(onCircuit, Assert.True);
@@ -107,7 +110,7 @@ public sealed class VisualizationSessionTests : IDisposable
 
         onCircuit.Clear();
         Assert.Equal("'big.jpg' is 4 KB; the limit is 2 KB. Save a smaller JPEG or PNG and try again.",
-            await Task.Run(() => session.ReceiveUploadAsync(new UnreadableStream(), 4096, "big.jpg")));
+            await Task.Run(() => loader.ReceiveUploadAsync(new UnreadableStream(), 4096, "big.jpg")));
         Assert.NotEmpty(onCircuit);
         Assert.All(onCircuit, Assert.True);
     }
@@ -115,7 +118,7 @@ public sealed class VisualizationSessionTests : IDisposable
     [Fact]
     public void The_upload_token_finds_this_session_until_it_ends()
     {
-        Assert.Same(session, tokens.Find(session.UploadToken));
+        Assert.Same(loader, tokens.Find(session.UploadToken));
         Assert.Equal(32, session.UploadToken.Length);
         Assert.Null(tokens.Find("guess"));
         session.Dispose();

@@ -38,12 +38,12 @@ public static class EndpointExtensions
     }
 
     /// <summary>
-    /// A photo posted by a page's drop zone: the X-AlexVis-Upload header names the student's session, X-File-Name the
+    /// A photo posted by a page's drop zone: the X-AlexVis-Upload header names the student's image loader, X-File-Name the
     /// file. The answer comes once the photo is traced (or refused): {"error": message or null}.
     /// </summary>
     static async Task<IResult> ReceiveUpload(HttpRequest request, UploadTokens tokens, IOptions<AlexVisOptions> options)
     {
-        if (tokens.Find(request.Headers["X-AlexVis-Upload"]) is not VisualizationSession session)
+        if (tokens.Find(request.Headers["X-AlexVis-Upload"]) is not { } loader)
             return Results.Json(new { error = "This page has lost its connection to the server; reload it and try again." }, statusCode: 403);
         // The name is the student's (or an attacker's): escaped once here, so messages and logs can use it as it is.
         var name = DisplayName.Of(Path.GetFileName(Uri.UnescapeDataString(request.Headers["X-File-Name"].ToString())));
@@ -51,7 +51,7 @@ public static class EndpointExtensions
         // The session refuses a body over the limit before reading it, so the server's own limit only needs to allow the limit.
         var body = request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (body is { IsReadOnly: false }) body.MaxRequestBodySize = Math.Max(options.Value.Upload.MaxBytes + 1, body.MaxRequestBodySize ?? 0);
-        var error = await session.ReceiveUploadAsync(request.Body, request.ContentLength ?? -1, name);
+        var error = await loader.ReceiveUploadAsync(request.Body, request.ContentLength ?? -1, name);
         return Results.Json(new { error });
     }
 

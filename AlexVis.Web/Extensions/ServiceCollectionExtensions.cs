@@ -36,6 +36,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<CircuitThread>();
         services.AddScoped<ThemeState>();
         services.AddScoped<SelectionState>();
+        services.AddScoped<ImageLoader>();
         services.AddScoped<VisualizationSession>();
         services.AddScoped<IVisualizationSession>(sp => sp.GetRequiredService<VisualizationSession>());
         services.AddScoped<ExploreInterop>();

@@ -1,0 +1,202 @@
+using AlexVis.Model.Imaging;
+using AlexVis.Web.Options;
+using AlexVis.Web.Services;
+using Microsoft.Extensions.Options;
+
+namespace AlexVis.Web.State;
+
+/// <summary>
+/// One student's image: a sample or an upload turned into a traced <see cref="ImageView"/>, what is being done
+/// meanwhile (<see cref="Busy"/>), and a message naming the file when it fails, the image shown staying as it was.
+/// State changes happen on the circuit's dispatcher: an upload posted to <c>/api/uploads</c> is read on the
+/// request's thread and then handed to the circuit (<see cref="CircuitThread"/>).
+/// </summary>
+public sealed class ImageLoader : IDisposable
+{
+    readonly ModelHost host;
+    readonly InferenceQueue queue;
+    readonly Views views;
+    readonly SampleLibrary samples;
+    readonly UploadTokens tokens;
+    readonly CircuitThread circuit;
+    readonly SelectionState selection;
+    readonly ILogger<ImageLoader> logger;
+    readonly CancellationTokenSource lifetime = new();
+    long versions;
+    long latestRequest;
+    int disposed;
+
+    /// <summary>Creates a loader with no image, and its upload token.</summary>
+    public ImageLoader(ModelHost host, InferenceQueue queue, Views views, SampleLibrary samples, UploadTokens tokens,
+        CircuitThread circuit, SelectionState selection, IOptions<AlexVisOptions> options, ILogger<ImageLoader> logger)
+    {
+        this.host = host;
+        this.queue = queue;
+        this.views = views;
+        this.samples = samples;
+        this.tokens = tokens;
+        this.circuit = circuit;
+        this.selection = selection;
+        this.logger = logger;
+        Limits = options.Value.Upload;
+        UploadToken = tokens.Issue(this);
+    }
+
+    /// <summary>Raised after <see cref="Image"/> or <see cref="Busy"/> changed.</summary>
+    public event Action? Changed;
+
+    /// <summary>Raised with a message for the student about an upload posted over HTTP that failed.</summary>
+    public event Action<string>? UploadFailed;
+
+    /// <summary>The token with which this student's page posts files to <c>/api/uploads</c>.</summary>
+    public string UploadToken { get; }
+
+    /// <summary>Upload limits.</summary>
+    public ImageLimits Limits { get; }
+
+    /// <summary>The image shown, or null before the first one.</summary>
+    public ImageView? Image { get; private set; }
+
+    /// <summary>What is being done, for a progress line; null when idle.</summary>
+    public string? Busy { get; private set; }
+
+    /// <summary>
+    /// Receives a file posted to /api/uploads and tells the page when it fails. The body is read on the request's
+    /// thread; everything the page shows is changed on the circuit's (see <see cref="CircuitThread"/>).
+    /// </summary>
+    public async Task<string?> ReceiveUploadAsync(Stream content, long size, string name)
+    {
+        if (Refusal(size, name) is { } refused)
+            return await circuit.RunAsync(() => Task.FromResult<string?>(Failed(Reject(refused))));
+        await circuit.RunAsync(() => SetBusy($"Reading {name}…"));
+        var (bytes, error) = await ReadAsync(content, size, name);
+        return await circuit.RunAsync(async () => Failed(bytes is null ? Reject(error) : await TraceAsync(bytes, name, null)));
+    }
+
+    string? Failed(string? error)
+    {
+        if (error is not null) UploadFailed?.Invoke(error);
+        return error;
+    }
+
+    /// <summary>Traces a bundled sample; returns a message for the student when it fails (the current image stays).</summary>
+    public Task<string?> LoadSampleAsync(string name)
+    {
+        var bytes = samples.Read(name);
+        if (bytes is null) return Task.FromResult<string?>($"There is no sample called '{name}'.");
+        return TraceAsync(bytes, samples.FileName(name)!, name);
+    }
+
+    /// <summary>Reads, checks and traces an uploaded file; returns a message for the student when it fails (the current image stays).</summary>
+    public async Task<string?> UploadAsync(Stream content, long size, string name)
+    {
+        if (Refusal(size, name) is { } refused) return Reject(refused);
+        SetBusy($"Reading {name}…");
+        var (bytes, error) = await ReadAsync(content, size, name);
+        return bytes is null ? Reject(error) : await TraceAsync(bytes, name, null);
+    }
+
+    /// <summary>The refusal of an announced size (size &lt; 0: not announced; the limit is then enforced while reading).</summary>
+    ImageRejectedException? Refusal(long size, string name) =>
+        size > Limits.MaxBytes ? ImageDecoder.TooLarge(size, Limits, name) : size == 0 ? ImageDecoder.Empty(name) : null;
+
+    /// <summary>Reads an upload's body within the byte limit; changes no state, so it may run on any thread.</summary>
+    async Task<(byte[]? Bytes, (ImageProblem? Problem, string Message) Error)> ReadAsync(Stream content, long size, string name)
+    {
+        var reading = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            using var buffer = new MemoryStream(size > 0 ? (int)size : 1 << 20);
+            var chunk = new byte[1 << 16];
+            int n;
+            while ((n = await content.ReadAsync(chunk, lifetime.Token)) > 0)
+            {
+                if (buffer.Length + n > Limits.MaxBytes)
+                    return (null, (ImageProblem.TooLarge, $"'{name}' is larger than the {ImageDecoder.Megabytes(Limits.MaxBytes)} limit. Save a smaller JPEG or PNG and try again."));
+                buffer.Write(chunk, 0, n);
+            }
+            if (buffer.Length == 0)
+                return (null, (ImageProblem.Empty, ImageDecoder.Empty(name).Message));
+            logger.LogDebug("Received {Name} ({Bytes} bytes) in {Ms:0} ms", name, buffer.Length, System.Diagnostics.Stopwatch.GetElapsedTime(reading).TotalMilliseconds);
+            return (buffer.ToArray(), default);
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or OperationCanceledException or Microsoft.AspNetCore.Http.BadHttpRequestException)
+        {
+            // A student who has left needs no message.
+            return (null, (null, lifetime.IsCancellationRequested ? "" : $"'{name}' could not be received: {e.Message}"));
+        }
+    }
+
+    string? Reject((ImageProblem? Problem, string Message) error)
+    {
+        if (error.Message.Length == 0)
+        {
+            SetBusy(null);
+            return null;
+        }
+        return Reject(error.Problem, error.Message);
+    }
+
+    async Task<string?> TraceAsync(byte[] bytes, string name, string? sampleName)
+    {
+        long request = Interlocked.Increment(ref latestRequest);
+        var key = ContentKey.Of(bytes);
+        try
+        {
+            var result = views.KnownTrace(key);
+            if (result is null)
+            {
+                SetBusy(host.Status.IsReady ? $"Analysing {name}…" : $"Waiting for the network to load, then analysing {name}…");
+                result = await queue.TraceAsync(bytes, name, lifetime.Token);
+                views.Remember(key, result);
+            }
+            if (request != Interlocked.Read(ref latestRequest)) return null; // a newer image was asked for meanwhile
+            Image = new ImageView(Interlocked.Increment(ref versions), name, key, sampleName, $"api/crops/{key}.png", result.Trace, result.Compute);
+            Busy = null;
+            views.Prefetch(key, result.Trace, selection.Current.Layer, selection.Current.Scale, queue.Length);
+            Changed?.Invoke();
+            return null;
+        }
+        catch (ImageRejectedException e)
+        {
+            return Reject(e, request);
+        }
+        catch (ServerBusyException e)
+        {
+            return Reject(null, e.Message, request);
+        }
+        catch (OperationCanceledException) when (lifetime.IsCancellationRequested)
+        {
+            return null; // the student has left
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Tracing {Name} failed", name);
+            return Reject(null, $"'{name}' could not be analysed: {e.Message}", request);
+        }
+    }
+
+    string Reject(ImageRejectedException e, long? request = null) => Reject(e.Problem, e.Message, request);
+
+    string Reject(ImageProblem? problem, string message, long? request = null)
+    {
+        logger.LogInformation("Refused an image ({Problem}): {Message}", problem, message);
+        if (request is null || request == Interlocked.Read(ref latestRequest)) SetBusy(null);
+        return message;
+    }
+
+    void SetBusy(string? what)
+    {
+        Busy = what;
+        Changed?.Invoke();
+    }
+
+    /// <summary>Cancels this student's queued work and revokes the upload token.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) == 1) return;
+        tokens.Revoke(UploadToken);
+        lifetime.Cancel();
+        lifetime.Dispose();
+    }
+}
