@@ -152,9 +152,9 @@ static class CliApp
             else
             {
                 // Deeper layers have hundreds of filters with hundreds of slices each: one readable page at a time.
-                int pages = (kernels.OutChannels + KernelPageSize - 1) / KernelPageSize;
-                if (pageNumber > pages) throw new CliException($"{layer.Alias} has {pages} pages of {KernelPageSize} filters; --page must be 1–{pages}");
-                var page = KernelFigures.Slices(kernels, (pageNumber - 1) * KernelPageSize, KernelPageSize);
+                var pages = KernelPages.For(kernels.OutChannels, kernels.InChannels, KernelPageSize);
+                if (pageNumber > pages.Count) throw new CliException($"{layer.Alias} has {pages.Count} pages of {pages.PerPage} filters; --page must be 1–{pages.Count}");
+                var page = KernelFigures.Slices(kernels, pages.FirstFilter(pageNumber - 1), pages.PerPage);
                 figure = KernelFigures.Draw(page, Math.Max(1, 900 / page.Filters.Width), (40, 40, 40));
             }
         }

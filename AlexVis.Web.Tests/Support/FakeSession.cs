@@ -137,12 +137,11 @@ public sealed class FakeSession : IVisualizationSession
         if (!ModelStatus.IsReady) return null;
         int inChannels = InChannels[layer.Alias];
         bool colour = inChannels == 3 && !channels;
-        int pageSize = inChannels == 3 ? layer.Channels : 16;
-        int pages = (layer.Channels + pageSize - 1) / pageSize;
-        var filters = MontageLayout.For(Math.Min(pageSize, layer.Channels - page * pageSize), 3, 3);
+        var pages = KernelPages.For(layer.Channels, inChannels, 16);
+        var filters = MontageLayout.For(pages.OnPage(page), 3, 3);
         var png = Png.Encode(new RgbImage(filters.Width, filters.Height, new byte[filters.Width * filters.Height * 3]));
         return new KernelView($"k.{layer.Index}.{page}{(colour ? "" : ".grey")}", layer, colour, png, filters, colour ? null : MontageLayout.For(inChannels, 3, 3),
-            page * pageSize, page, pages, [layer.Channels, inChannels, 3, 3], pageSize);
+            pages.FirstFilter(page), page, pages.Count, [layer.Channels, inChannels, 3, 3], pages.PerPage);
     }
 
     public float[]? FilterWeights(LayerInfo layer, int filter) => new float[InChannels[layer.Alias] * 9];

@@ -130,11 +130,10 @@ public sealed class Views(ModelHost host, IOptions<AlexVisOptions> options, Tele
     {
         var k = host.Kernels(layer.Name);
         bool colour = k.InChannels == 3 && !channels;
-        int perPage = k.InChannels == 3 ? k.OutChannels : display.KernelPageSize;
-        int pages = (k.OutChannels + perPage - 1) / perPage;
-        page = Math.Clamp(page, 0, pages - 1);
+        var pages = KernelPages.For(k.OutChannels, k.InChannels, display.KernelPageSize);
+        page = pages.Clamp(page);
         var key = $"k.{layer.Index}.{page}{(colour ? "" : ".grey")}";
-        return kernels.GetOrAdd(key, () => Task.FromResult(colour ? ColourPage(key, k, layer) : SlicePage(key, k, layer, page, perPage, pages))).Result;
+        return kernels.GetOrAdd(key, () => Task.FromResult(colour ? ColourPage(key, k, layer) : SlicePage(key, k, layer, page, pages))).Result;
     }
 
     static KernelView ColourPage(string key, ConvKernels k, LayerInfo layer)
@@ -143,14 +142,14 @@ public sealed class Views(ModelHost host, IOptions<AlexVisOptions> options, Tele
         return new KernelView(key, layer, true, Png.Encode(image), layout, null, 0, 0, 1, Shape(k), k.OutChannels);
     }
 
-    static KernelView SlicePage(string key, ConvKernels k, LayerInfo layer, int page, int perPage, int pages)
+    static KernelView SlicePage(string key, ConvKernels k, LayerInfo layer, int page, KernelPages pages)
     {
         // 32 grey levels as palette indices: a fraction of the bytes of the same figure as 8-bit RGB (hover gives
         // the exact weights), so a step that brings a new page still fits the budget.
-        var slices = KernelFigures.Slices(k, page * perPage, perPage, KernelLevels - 1);
+        var slices = KernelFigures.Slices(k, pages.FirstFilter(page), pages.PerPage, KernelLevels - 1);
         var png = IndexedPng.Encode(slices.Levels, slices.Filters.Width, slices.Filters.Height,
             IndexedPng.MontagePalette(Colormap.Grey, KernelLevels - 1, (96, 96, 96)));
-        return new KernelView(key, layer, false, png, slices.Filters, slices.Slices, slices.FirstFilter, page, pages, Shape(k), perPage);
+        return new KernelView(key, layer, false, png, slices.Filters, slices.Slices, slices.FirstFilter, page, pages.Count, Shape(k), pages.PerPage);
     }
 
     static int[] Shape(ConvKernels k) => [k.OutChannels, k.InChannels, k.KernelHeight, k.KernelWidth];
