@@ -188,7 +188,7 @@ static class ClassroomBench
                 session.SelectLayer(layer);
                 if (layer.IsSpatial)
                 {
-                    if (session.Montage() is null) error();
+                    if (await session.MontageAsync() is null) error();
                     if (AlexNetLayers.KernelSource(layer) is { } conv && session.Kernels(conv, 0) is null) error();
                 }
                 else if (session.LayerValues(layer) is null) error();

@@ -139,9 +139,9 @@ public sealed class VisualizationSessionTests : IDisposable
         Assert.Equal("There is no sample called 'unicorn'.", await session.LoadSampleAsync("unicorn"));
 
     [Fact]
-    public void Before_any_image_there_is_nothing_to_show()
+    public async Task Before_any_image_there_is_nothing_to_show()
     {
-        Assert.Null(session.Montage());
+        Assert.Null(await session.MontageAsync());
         Assert.Null(session.ChannelValues(AlexNetLayers.Visible[0], 0, 1));
         Assert.Null(session.Kernels(AlexNetLayers.Visible[0], 0)); // the model has not loaded
         Assert.Equal(ModelStage.Starting, session.ModelStatus.Stage);

@@ -116,6 +116,8 @@ public sealed class FakeSession : IVisualizationSession
         Raise();
     }
 
+    public Task<MontageView?> MontageAsync() => Task.FromResult(Montage());
+
     public MontageView? Montage()
     {
         if (Image is not { } image || !Layer.IsSpatial) return null;

@@ -76,8 +76,8 @@ public interface IVisualizationSession
     /// <summary>Changes the colormap.</summary>
     void SetColormap(Colormap colormap);
 
-    /// <summary>The montage of the current layer in the current scale (null without an image or for non-spatial layers).</summary>
-    MontageView? Montage();
+    /// <summary>The montage of the current layer in the current scale (null without an image or for non-spatial layers), drawn off the caller's thread.</summary>
+    Task<MontageView?> MontageAsync();
 
     /// <summary>Exact values of one channel of the image with <paramref name="version"/>; null when that image is gone.</summary>
     float[]? ChannelValues(LayerInfo layer, int channel, long version);

@@ -57,11 +57,14 @@ public sealed class Views(ModelHost host, IOptions<AlexVisOptions> options, Tele
     public byte[]? CropPng(string contentKey) =>
         traces.TryGet(contentKey, out var t) ? crops.GetOrAdd(contentKey, () => Task.FromResult(Png.Encode(t!.Trace.Input))).Result : null;
 
-    /// <summary>The montage of one layer of one image, drawn once.</summary>
-    public MontageView Montage(string contentKey, Trace trace, LayerInfo layer, ScaleMode scale)
+    /// <summary>
+    /// The montage of one layer of one image, drawn once, off the caller's thread (a circuit's dispatcher must not
+    /// wait for an encoder); a caller asking for one being drawn gets that drawing.
+    /// </summary>
+    public Task<MontageView> MontageAsync(string contentKey, Trace trace, LayerInfo layer, ScaleMode scale)
     {
         var key = MontageKey(contentKey, layer, scale);
-        return montages.GetOrAdd(key, () => Task.FromResult(Draw(key, trace, layer, scale))).Result;
+        return montages.GetOrAdd(key, () => Task.Run(() => Draw(key, trace, layer, scale)));
     }
 
     /// <summary>A montage's key, "content.layer.scale": the browser and the tests read the layer from it.</summary>
@@ -90,7 +93,11 @@ public sealed class Views(ModelHost host, IOptions<AlexVisOptions> options, Tele
         {
             try
             {
-                foreach (var layer in wanted) Montage(contentKey, trace, layer, scale);
+                foreach (var layer in wanted)
+                {
+                    var key = MontageKey(contentKey, layer, scale);
+                    montages.GetOrAdd(key, () => Task.FromResult(Draw(key, trace, layer, scale))); // already in the background
+                }
             }
             finally
             {

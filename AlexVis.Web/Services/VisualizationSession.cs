@@ -105,8 +105,8 @@ public sealed class VisualizationSession : IVisualizationSession, IDisposable
     }
 
     /// <inheritdoc />
-    public MontageView? Montage() =>
-        Image is { } image && Layer.IsSpatial ? views.Montage(image.ContentKey, image.Trace, Layer, Scale) : null;
+    public async Task<MontageView?> MontageAsync() =>
+        Image is { } image && Layer.IsSpatial ? await views.MontageAsync(image.ContentKey, image.Trace, Layer, Scale) : null;
 
     /// <inheritdoc />
     public float[]? ChannelValues(LayerInfo layer, int channel, long version)
