@@ -12,7 +12,7 @@ public class ModelStatusBarTests : ComponentTest
     {
         Session.ModelStatus = new ModelStatus(ModelStage.Downloading, "Downloading alexnet-owt-7be5be79.pth…",
             new DownloadProgress(12_582_912, 244_408_911));
-        var cut = Render<ModelStatusBar>();
+        var cut = Render<ModelStatusBar>(p => p.Add(x => x.Status, Session.ModelStatus));
         var status = cut.Find("[data-testid=model-status]").TextContent;
         Assert.Contains("Downloading alexnet-owt-7be5be79.pth…", status);
         Assert.Contains("12.0 MB of 233.1 MB (5 %)", status);
@@ -22,10 +22,9 @@ public class ModelStatusBarTests : ComponentTest
     public void The_status_follows_the_model_as_it_loads()
     {
         Session.ModelStatus = new ModelStatus(ModelStage.Loading, "Loading weights from /x.pth…");
-        var cut = Render<ModelStatusBar>();
+        var cut = Render<ModelStatusBar>(p => p.Add(x => x.Status, Session.ModelStatus));
         Assert.Contains("Loading weights", cut.Markup);
-        Session.ModelStatus = new ModelStatus(ModelStage.Ready, "ready", null, FakeSession.Pretrained);
-        Session.Raise();
+        cut.Render(p => p.Add(x => x.Status, new ModelStatus(ModelStage.Ready, "ready", null, FakeSession.Pretrained)));
         cut.WaitForAssertion(() => Assert.Contains("Pretrained ImageNet weights (torch hub cache)", cut.Find("[data-testid=weights-banner]").TextContent));
         Assert.Contains(FakeSession.Pretrained.Path!, cut.Markup);
         Assert.Empty(cut.FindAll("[data-testid=model-status]"));
@@ -34,7 +33,7 @@ public class ModelStatusBarTests : ComponentTest
     [Fact]
     public void Untrained_weights_come_with_how_to_get_pretrained_ones()
     {
-        var cut = Render<ModelStatusBar>();
+        var cut = Render<ModelStatusBar>(p => p.Add(x => x.Status, Session.ModelStatus));
         var banner = cut.Find("[data-testid=weights-banner]").TextContent;
         Assert.Contains("Untrained network.", banner);
         Assert.Contains("alexnet-owt-7be5be79.pth", banner);
@@ -46,7 +45,7 @@ public class ModelStatusBarTests : ComponentTest
     public void A_failed_start_is_an_error()
     {
         Session.ModelStatus = new ModelStatus(ModelStage.Failed, "The network could not be started: libtorch missing");
-        var cut = Render<ModelStatusBar>();
+        var cut = Render<ModelStatusBar>(p => p.Add(x => x.Status, Session.ModelStatus));
         Assert.Contains("mud-alert-text-error", cut.Markup.Replace("mud-alert-filled-error", "mud-alert-text-error"));
         Assert.Contains("libtorch missing", cut.Markup);
     }

@@ -8,8 +8,7 @@ public class PredictionsPanelTests : ComponentTest
     [Fact]
     public void The_top5_are_listed_with_class_names_and_probabilities()
     {
-        Session.ShowImage();
-        var cut = Render<PredictionsPanel>();
+        var cut = Render<PredictionsPanel>(p => p.Add(x => x.Trace, FakeSession.MakeTrace()));
         var items = cut.FindAll("[data-testid=prediction]");
         Assert.Equal(["281", "285", "282", "287", "292"], items.Select(i => i.GetAttribute("data-class")));
         Assert.Contains("tabby", items[0].TextContent);
@@ -20,5 +19,5 @@ public class PredictionsPanelTests : ComponentTest
 
     [Fact]
     public void Without_an_image_there_is_nothing_to_rank() =>
-        Assert.Contains("five best guesses appear here", Render<PredictionsPanel>().Markup);
+        Assert.Contains("five best guesses appear here", Render<PredictionsPanel>(p => p.Add(x => x.Trace, null)).Markup);
 }
