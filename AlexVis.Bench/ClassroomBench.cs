@@ -4,6 +4,7 @@ using AlexVis.Harness;
 using AlexVis.Model.Network;
 using AlexVis.Web;
 using AlexVis.Web.Services;
+using AlexVis.Web.State;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AlexVis.Bench;
@@ -158,7 +159,6 @@ static class ClassroomBench
         }
     }
 
-    /// <summary>One student through the session service, exactly as the page's components call it.</summary>
     /// <summary>Waits out the rest of a step's pace.</summary>
     static async Task Rest(TimeSpan pace, double stepMs, CancellationToken cancel = default)
     {
@@ -167,15 +167,18 @@ static class ClassroomBench
         try { await Task.Delay(rest, cancel); } catch (OperationCanceledException) { }
     }
 
+    /// <summary>One student through the circuit's own state pieces and the shared figures, as the page calls them.</summary>
     static async Task Student(IServiceProvider services, (string Name, byte[] Bytes) photo, TimeSpan pace, ConcurrentBag<double> steps,
         ConcurrentBag<double> uploads, Action error)
     {
         await using var scope = services.CreateAsyncScope();
-        var session = scope.ServiceProvider.GetRequiredService<IVisualizationSession>();
+        var loader = scope.ServiceProvider.GetRequiredService<ImageLoader>();
+        var selection = scope.ServiceProvider.GetRequiredService<SelectionState>();
+        var figures = scope.ServiceProvider.GetRequiredService<Figures>();
         try
         {
             var t = Stopwatch.GetTimestamp();
-            if (await session.UploadAsync(new MemoryStream(photo.Bytes), photo.Bytes.Length, photo.Name) is { } message)
+            if (await loader.UploadAsync(new MemoryStream(photo.Bytes), photo.Bytes.Length, photo.Name) is { } message)
             {
                 Stats.Note($"{photo.Name}: {message}");
                 error();
@@ -185,23 +188,25 @@ static class ClassroomBench
             foreach (var layer in AlexNetLayers.Visible)
             {
                 t = Stopwatch.GetTimestamp();
-                session.SelectLayer(layer);
+                selection.SelectLayer(layer);
+                var image = loader.Image!;
                 if (layer.IsSpatial)
                 {
-                    if (await session.MontageAsync() is null) error();
-                    if (AlexNetLayers.KernelSource(layer) is { } conv && session.Kernels(conv, 0) is null) error();
+                    if (await figures.MontageAsync(image.ContentKey, image.Trace, layer, selection.Current.Scale) is null) error();
+                    if (AlexNetLayers.KernelSource(layer) is { } conv && figures.Kernels(conv, 0) is null) error();
                 }
-                else if (session.LayerValues(layer) is null) error();
+                else if (image.LayerValues(layer) is null) error();
                 double ms = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
                 steps.Add(ms);
                 await Rest(pace, ms);
             }
-            session.SelectLayer(AlexNetLayers.Get("relu2"));
+            selection.SelectLayer(AlexNetLayers.Get("relu2"));
             foreach (var channel in new[] { 5, 50, 150 })
             {
                 t = Stopwatch.GetTimestamp();
-                session.SelectChannel(channel);
-                if (session.ChannelValues(session.Layer, channel, session.Image!.Version) is null || session.Stats(session.Layer, channel) is null) error();
+                selection.SelectChannel(channel);
+                var layer = selection.Current.Layer;
+                if (loader.Image!.ChannelValues(layer, channel) is null || loader.Image.Stats(layer, channel) is null) error();
                 double ms = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
                 steps.Add(ms);
                 await Rest(pace, ms);

@@ -79,7 +79,7 @@ static class CliApp
         int failures = 0;
         foreach (var file in o.Positional)
         {
-            Trace trace;
+            ActivationTrace trace;
             try
             {
                 trace = model.Trace((await ReadImageAsync(decoders, file)).Input, top);
@@ -196,7 +196,7 @@ static class CliApp
         return model;
     }
 
-    static string Json(string file, Trace trace)
+    static string Json(string file, ActivationTrace trace)
     {
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer))

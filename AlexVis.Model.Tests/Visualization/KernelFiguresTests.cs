@@ -29,7 +29,7 @@ public class KernelFiguresTests
         Assert.Throws<ArgumentException>(() => KernelFigures.ColourFilters(new ConvKernels(conv, 1, 2, 1, 1, [1, 2], [0])));
 
     [Fact]
-    public void Slice_pages_lay_out_each_filters_channels_and_hit_test_back()
+    public void Slice_pages_lay_out_each_filters_channels_in_blocks()
     {
         // 3 filters, 4 input channels of 1×1: each filter is a 2×2 block of slices; filter f channel c has weight 10f + c.
         var w = Enumerable.Range(0, 3).SelectMany(f => Enumerable.Range(0, 4).Select(c => 10f * f + c)).ToArray();
@@ -39,10 +39,10 @@ public class KernelFiguresTests
         Assert.Equal(2, page.Filters.Channels); // only filters 1 and 2 remain
         Assert.Equal((2, 2), (page.Slices.Columns, page.Slices.Rows));
         var (ox, oy) = page.Filters.Origin(1);
-        Assert.Equal((2, 3, 0, 0), page.Hit(ox + 2, oy + 2)); // filter 2, channel 3 (bottom-right slice)
+        Assert.Equal((2, 2), page.Slices.Origin(3)); // channel 3: the bottom-right slice of a block
         Assert.Equal(254, page.Levels[(oy + 2) * page.Filters.Width + ox + 2]); // its largest weight
         Assert.Equal(0, page.Levels[oy * page.Filters.Width + ox]);             // channel 0, its smallest
-        Assert.Null(page.Hit(ox + 1, oy)); // the gap between slices
+        Assert.Equal(255, page.Levels[oy * page.Filters.Width + ox + 1]); // the gap between slices
     }
 }
 

@@ -15,27 +15,13 @@ public class MontageTests
         Assert.Equal((56 * 3, 56 * 2), layout.Origin(19)); // channel 19: tile row 2, column 3
     }
 
-    [Theory]
-    [InlineData(0, 0, 0, 0, 0)]
-    [InlineData(54, 54, 0, 54, 54)]
-    [InlineData(56, 0, 1, 0, 0)]
-    [InlineData(56 * 3 + 7, 56 * 2 + 9, 19, 9, 7)]
-    public void Hit_turns_a_cell_back_into_channel_row_and_column(int x, int y, int channel, int row, int column) =>
-        Assert.Equal((channel, row, column), MontageLayout.For(64, 55, 55).Hit(x, y));
-
-    [Theory]
-    [InlineData(55, 0)]     // the gap column after tile 0
-    [InlineData(0, 55)]     // the gap row
-    [InlineData(447, 0)]    // outside
-    public void Gaps_and_outside_hit_nothing(int x, int y) => Assert.Null(MontageLayout.For(64, 55, 55).Hit(x, y));
-
     [Fact]
-    public void A_grid_with_an_incomplete_last_row_hits_nothing_past_the_last_tile()
+    public void A_grid_with_an_incomplete_last_row_places_the_last_tile_first_in_its_row()
     {
         var layout = MontageLayout.For(5, 2, 2); // 3 columns × 2 rows for 5 tiles
         Assert.Equal((3, 2), (layout.Columns, layout.Rows));
-        Assert.Equal((4, 0, 0), layout.Hit(3, 3));
-        Assert.Null(layout.Hit(6, 3)); // where a sixth tile would be
+        Assert.Equal((3, 3), layout.Origin(4));
+        Assert.Equal((8, 5), (layout.Width, layout.Height));
     }
 
     // Two channels of 2 rows × 1 column sit side by side (3 × 2 cells is closer to square than 1 × 5).

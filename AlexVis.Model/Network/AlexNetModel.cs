@@ -86,10 +86,10 @@ public sealed class AlexNetModel : IDisposable
         net.state_dict().Select(kv => (kv.Key, kv.Value.shape)).ToList();
 
     /// <summary>Runs one image and captures every layer.</summary>
-    public Trace Trace(ModelInput input, int topK = 5) => Trace([input], topK)[0];
+    public ActivationTrace Trace(ModelInput input, int topK = 5) => Trace([input], topK)[0];
 
     /// <summary>Runs a batch of images in one forward and captures every layer of each.</summary>
-    public IReadOnlyList<Trace> Trace(IReadOnlyList<ModelInput> inputs, int topK = 5)
+    public IReadOnlyList<ActivationTrace> Trace(IReadOnlyList<ModelInput> inputs, int topK = 5)
     {
         if (inputs.Count == 0) return [];
         int n = inputs.Count;
@@ -125,11 +125,11 @@ public sealed class AlexNetModel : IDisposable
             }
         }
 
-        var traces = new Trace[n];
+        var traces = new ActivationTrace[n];
         for (int b = 0; b < n; b++)
         {
             var maps = layers.Select((l, i) => new FeatureMaps(l, captured[b][i])).ToArray();
-            traces[b] = new Trace(maps, logits[b], probabilities[b], Prediction.TopK(probabilities[b], logits[b], topK), inputs[b].Crop, Weights);
+            traces[b] = new ActivationTrace(maps, logits[b], probabilities[b], Prediction.TopK(probabilities[b], logits[b], topK), inputs[b].Crop, Weights);
         }
         return traces;
     }

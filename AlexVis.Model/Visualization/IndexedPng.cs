@@ -34,6 +34,19 @@ public static class IndexedPng
         return palette;
     }
 
+    /// <summary>
+    /// The whole PLTE chunk (length, type, the 768 palette bytes and its CRC) for <paramref name="palette"/>: the
+    /// browser recolours a montage by writing it over the one at <see cref="PaletteOffset"/> − 8, without computing
+    /// anything about PNGs itself.
+    /// </summary>
+    public static byte[] PaletteChunk(ReadOnlySpan<byte> palette)
+    {
+        if (palette.Length != 768) throw new ArgumentException("the palette must hold 256 RGB entries", nameof(palette));
+        using var chunk = new MemoryStream(12 + 768);
+        PngChunk.Write(chunk, "PLTE"u8, palette);
+        return chunk.ToArray();
+    }
+
     /// <summary>Encodes width × height palette indices.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static byte[] Encode(ReadOnlySpan<byte> indices, int width, int height, ReadOnlySpan<byte> palette)

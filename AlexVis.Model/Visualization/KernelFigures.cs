@@ -3,22 +3,14 @@ using AlexVis.Model.Inference;
 
 namespace AlexVis.Model.Visualization;
 
-/// <summary>A page of filters drawn as blocks of grey input-channel slices, with both grid layouts for hit-testing.</summary>
+/// <summary>A page of filters drawn as blocks of grey input-channel slices, with both grid layouts (the browser hit-tests with them).</summary>
 /// <param name="FirstFilter">The first filter on the page.</param>
 /// <param name="Filters">The block grid: one tile per filter.</param>
 /// <param name="Slices">The grid inside a block: one tile per input channel.</param>
 /// <param name="Levels">Grey levels 0–<paramref name="TopLevel"/> (255 = gap), row-major, <see cref="Filters"/>.Width × Height cells.</param>
 /// <param name="TopLevel">The highest level used.</param>
-public sealed record KernelSlicePage(int FirstFilter, MontageLayout Filters, MontageLayout Slices, byte[] Levels, int TopLevel = QuantisedMontage.MaxTopLevel)
-{
-    /// <summary>Filter, input channel, kernel row and column under cell (x, y), or null over a gap.</summary>
-    public (int Filter, int InChannel, int Row, int Column)? Hit(int x, int y)
-    {
-        if (Filters.Hit(x, y) is not { } block) return null;
-        if (Slices.Hit(block.Column, block.Row) is not { } slice) return null;
-        return (FirstFilter + block.Channel, slice.Channel, slice.Row, slice.Column);
-    }
-}
+/// <remarks>The page turns a pointed cell back into a weight in the browser (the kernels panel's module), the one place hovers happen.</remarks>
+public sealed record KernelSlicePage(int FirstFilter, MontageLayout Filters, MontageLayout Slices, byte[] Levels, int TopLevel = QuantisedMontage.MaxTopLevel);
 
 /// <summary>
 /// The kernel figures teachers know from Krizhevsky et al. (2012), figure 3: conv1's filters as small colour images,

@@ -69,7 +69,7 @@ public static class Montage
     }
 
     /// <summary>The range of every spatial layer's activations together, for <see cref="ScaleMode.Global"/>.</summary>
-    public static (float Min, float Max) GlobalRange(Trace trace)
+    public static (float Min, float Max) GlobalRange(ActivationTrace trace)
     {
         float min = float.PositiveInfinity, max = float.NegativeInfinity;
         foreach (var layer in trace.Layers.Where(l => l.Layer.IsSpatial))

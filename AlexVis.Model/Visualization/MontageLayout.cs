@@ -40,15 +40,4 @@ public sealed record MontageLayout(int Channels, int TileWidth, int TileHeight, 
     /// <summary>The top-left cell of a channel's tile.</summary>
     public (int X, int Y) Origin(int channel) =>
         ((channel % Columns) * (TileWidth + Gap), (channel / Columns) * (TileHeight + Gap));
-
-    /// <summary>The channel, row and column under montage cell (x, y), or null over a gap or outside.</summary>
-    public (int Channel, int Row, int Column)? Hit(int x, int y)
-    {
-        if (x < 0 || y < 0 || x >= Width || y >= Height) return null;
-        int tx = x / (TileWidth + Gap), ty = y / (TileHeight + Gap);
-        int col = x % (TileWidth + Gap), row = y % (TileHeight + Gap);
-        if (col >= TileWidth || row >= TileHeight) return null;
-        int channel = ty * Columns + tx;
-        return channel < Channels ? (channel, row, col) : null;
-    }
 }

@@ -80,6 +80,15 @@ public class ExploreBrowserTests(BrowserFixture app, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Plotly_js_is_loaded_once_for_the_panels_and_the_predictions_chart()
+    {
+        var page = await app.OpenAsync("?sample=chelsea");
+        await page.Page.Locator("[data-testid=predictions-chart] .main-svg").First.WaitForAsync();
+        var scripts = await page.Page.EvaluateAsync<string[]>("() => [...document.scripts].map(s => s.src).filter(s => /plotly-[0-9.]+(\\.min)?\\.js/.test(s))");
+        Assert.Single(scripts);
+    }
+
+    [Fact]
     public async Task Clicking_a_tile_opens_that_channel_and_puts_it_in_the_address()
     {
         var page = await app.OpenAsync("?sample=chelsea");
@@ -87,6 +96,7 @@ public class ExploreBrowserTests(BrowserFixture app, ITestOutputHelper output)
         await page.Page.Mouse.ClickAsync(x, y);
         await page.Page.Locator("[data-testid=channel-title]", new() { HasTextString = "channel 19" }).WaitForAsync();
         Assert.Contains("channel=19", page.Page.Url);
+        await page.Page.WaitForFunctionAsync("() => document.querySelector('[data-testid=channel-stats]')?.textContent.includes('max')");
         var stats = await page.Page.Locator("[data-testid=channel-stats]").InnerTextAsync();
         var values = Enumerable.Range(0, 55 * 55).Select(i => PyTorchConv1(19, i / 55, i % 55)).ToArray();
         Assert.Contains($"max {values.Max().ToString("G4", CultureInfo.InvariantCulture)}", stats);

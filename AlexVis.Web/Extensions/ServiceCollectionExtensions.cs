@@ -10,8 +10,22 @@ namespace AlexVis.Web.Extensions;
 /// <summary>All of AlexVis's wiring in one place.</summary>
 public static class ServiceCollectionExtensions
 {
-    /// <summary>Registers options (validated at start), the shared model and queue, the per-circuit session and the UI libraries.</summary>
+    /// <summary>Registers options (validated at start), the shared model and queue, each student's state pieces and the UI libraries.</summary>
     public static IServiceCollection AddAlexVis(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddAlexVisCore(configuration);
+        services.AddMudServices();
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        // How long a dropped student's circuit waits for a reconnect, and how many may wait (Blazor's own limits).
+        services.Configure<Microsoft.AspNetCore.Components.Server.CircuitOptions>(configuration.GetSection($"{AlexVisOptions.Section}:Circuits"));
+        return services;
+    }
+
+    /// <summary>
+    /// AlexVis without the web framework's own services: what the component tests register beside bUnit's. Shared
+    /// services start nothing until first used (the decoder workers start with the inference queue's first use).
+    /// </summary>
+    public static IServiceCollection AddAlexVisCore(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<AlexVisOptions>()
             .Bind(configuration.GetSection(AlexVisOptions.Section))
@@ -29,7 +43,7 @@ public static class ServiceCollectionExtensions
         });
         services.AddSingleton<InferenceQueue>();
         services.AddHostedService(sp => sp.GetRequiredService<InferenceQueue>());
-        services.AddSingleton<Views>();
+        services.AddSingleton<Figures>();
         services.AddSingleton<SampleLibrary>();
         services.AddSingleton<UploadTokens>();
 
@@ -37,15 +51,8 @@ public static class ServiceCollectionExtensions
         services.AddScoped<ThemeState>();
         services.AddScoped<SelectionState>();
         services.AddScoped<ImageLoader>();
-        services.AddScoped<VisualizationSession>();
-        services.AddScoped<IVisualizationSession>(sp => sp.GetRequiredService<VisualizationSession>());
-        services.AddScoped<ExploreInterop>();
+        services.AddScoped<PlotsInterop>();
         services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, SessionCircuitHandler>();
-
-        services.AddMudServices();
-        services.AddRazorComponents().AddInteractiveServerComponents();
-        // How long a dropped student's circuit waits for a reconnect, and how many may wait (Blazor's own limits).
-        services.Configure<Microsoft.AspNetCore.Components.Server.CircuitOptions>(configuration.GetSection($"{AlexVisOptions.Section}:Circuits"));
         return services;
     }
 }

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Trace = AlexVis.Model.Inference.Trace;
+
 using System.Threading.Channels;
 using AlexVis.Model.Imaging;
 using AlexVis.Model.Imaging.Isolation;
@@ -18,7 +18,7 @@ public sealed class ServerBusyException(string message) : Exception(message);
 /// <param name="Wait">Time spent waiting in the queue.</param>
 /// <param name="Compute">Forward time of the batch it ran in.</param>
 /// <param name="BatchSize">Images in that batch.</param>
-public sealed record TraceResult(Trace Trace, string Name, TimeSpan Wait, TimeSpan Compute, int BatchSize);
+public sealed record TraceResult(ActivationTrace Trace, string Name, TimeSpan Wait, TimeSpan Compute, int BatchSize);
 
 /// <summary>
 /// The one bounded queue every forward goes through. An image is first decoded, resized and cropped in a decoder

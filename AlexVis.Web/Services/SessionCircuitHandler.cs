@@ -1,19 +1,20 @@
+using AlexVis.Web.State;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 
 namespace AlexVis.Web.Services;
 
 /// <summary>
-/// Ends the student's session when the circuit closes. The circuit's services are disposed in reverse order of
+/// Ends the student's image loading (queued work, upload token) when the circuit closes. The circuit's services are disposed in reverse order of
 /// creation and the disposal stops at the first one that throws (a library's JS-backed service whose page has
 /// gone, say); the soak benchmark found 2 of 444 sessions outliving their students that way. A circuit handler
 /// runs before that disposal and does not depend on it.
 /// </summary>
-public sealed class SessionCircuitHandler(VisualizationSession session) : CircuitHandler
+public sealed class SessionCircuitHandler(ImageLoader loader) : CircuitHandler
 {
     /// <inheritdoc />
     public override Task OnCircuitClosedAsync(Circuit circuit, CancellationToken cancellationToken)
     {
-        session.Dispose(); // idempotent: the scope's own disposal may still come
+        loader.Dispose(); // idempotent: the scope's own disposal may still come
         return Task.CompletedTask;
     }
 }

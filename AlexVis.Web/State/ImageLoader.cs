@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace AlexVis.Web.State;
 
 /// <summary>
-/// One student's image: a sample or an upload turned into a traced <see cref="ImageView"/>, what is being done
+/// One student's image: a sample or an upload turned into a traced <see cref="TracedImage"/>, what is being done
 /// meanwhile (<see cref="Busy"/>), and a message naming the file when it fails, the image shown staying as it was.
 /// State changes happen on the circuit's dispatcher: an upload posted to <c>/api/uploads</c> is read on the
 /// request's thread and then handed to the circuit (<see cref="CircuitThread"/>).
@@ -15,7 +15,7 @@ public sealed class ImageLoader : IDisposable
 {
     readonly ModelHost host;
     readonly InferenceQueue queue;
-    readonly Views views;
+    readonly Figures figures;
     readonly SampleLibrary samples;
     readonly UploadTokens tokens;
     readonly CircuitThread circuit;
@@ -27,12 +27,12 @@ public sealed class ImageLoader : IDisposable
     int disposed;
 
     /// <summary>Creates a loader with no image, and its upload token.</summary>
-    public ImageLoader(ModelHost host, InferenceQueue queue, Views views, SampleLibrary samples, UploadTokens tokens,
+    public ImageLoader(ModelHost host, InferenceQueue queue, Figures figures, SampleLibrary samples, UploadTokens tokens,
         CircuitThread circuit, SelectionState selection, IOptions<AlexVisOptions> options, ILogger<ImageLoader> logger)
     {
         this.host = host;
         this.queue = queue;
-        this.views = views;
+        this.figures = figures;
         this.samples = samples;
         this.tokens = tokens;
         this.circuit = circuit;
@@ -55,7 +55,7 @@ public sealed class ImageLoader : IDisposable
     public ImageLimits Limits { get; }
 
     /// <summary>The image shown, or null before the first one.</summary>
-    public ImageView? Image { get; private set; }
+    public TracedImage? Image { get; private set; }
 
     /// <summary>What is being done, for a progress line; null when idle.</summary>
     public string? Busy { get; private set; }
@@ -143,17 +143,17 @@ public sealed class ImageLoader : IDisposable
         var key = ContentKey.Of(bytes);
         try
         {
-            var result = views.KnownTrace(key);
+            var result = figures.KnownTrace(key);
             if (result is null)
             {
                 SetBusy(host.Status.IsReady ? $"Analysing {name}…" : $"Waiting for the network to load, then analysing {name}…");
                 result = await queue.TraceAsync(bytes, name, lifetime.Token);
-                views.Remember(key, result);
+                figures.Remember(key, result);
             }
             if (request != Interlocked.Read(ref latestRequest)) return null; // a newer image was asked for meanwhile
-            Image = new ImageView(Interlocked.Increment(ref versions), name, key, sampleName, $"api/crops/{key}.png", result.Trace, result.Compute);
+            Image = new TracedImage(Interlocked.Increment(ref versions), name, key, sampleName, $"api/crops/{key}.png", result.Trace, result.Compute);
             Busy = null;
-            views.Prefetch(key, result.Trace, selection.Current.Layer, selection.Current.Scale, queue.Length);
+            figures.Prefetch(key, result.Trace, selection.Current.Layer, selection.Current.Scale, queue.Length);
             Changed?.Invoke();
             return null;
         }

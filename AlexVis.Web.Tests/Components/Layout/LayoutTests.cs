@@ -8,14 +8,15 @@ namespace AlexVis.Web.Tests.Components.Layout;
 public class LayoutTests : ComponentTest
 {
     [Fact]
-    public void The_theme_button_switches_to_dark_and_back_without_touching_the_session()
+    public void The_theme_button_switches_to_dark_and_back_without_touching_the_selection()
     {
         var cut = Render<MainLayout>();
+        var before = Selection.Current;
         cut.Find("[data-testid=theme-toggle]").Click();
         Assert.True(Theme.Dark);
         cut.Find("[data-testid=theme-toggle]").Click();
         Assert.False(Theme.Dark);
-        Assert.Empty(Session.Calls);
+        Assert.Same(before, Selection.Current);
     }
 
     [Fact]
@@ -29,13 +30,20 @@ public class LayoutTests : ComponentTest
     public void The_weights_chip_says_untrained_pretrained_or_loading()
     {
         Render<MudBlazor.MudPopoverProvider>();
-        var cut = Render<WeightsChip>();
+        var cut = Render<WeightsChip>(p => p.Add(x => x.Status, new ModelStatus(ModelStage.Ready, "ready", null, HandMade.Untrained)));
         Assert.Contains("untrained weights", cut.Find("[data-testid=weights-chip]").TextContent);
-        Session.ModelStatus = new ModelStatus(ModelStage.Ready, "ready", null, FakeSession.Pretrained);
-        Session.Raise();
-        cut.WaitForAssertion(() => Assert.Contains("pretrained weights", cut.Find("[data-testid=weights-chip]").TextContent));
-        Session.ModelStatus = new ModelStatus(ModelStage.Downloading, "…");
-        Session.Raise();
-        cut.WaitForAssertion(() => Assert.Contains("downloading…", cut.Find("[data-testid=weights-chip]").TextContent));
+        cut.Render(p => p.Add(x => x.Status, new ModelStatus(ModelStage.Ready, "ready", null, HandMade.Pretrained)));
+        Assert.Contains("pretrained weights", cut.Find("[data-testid=weights-chip]").TextContent);
+        cut.Render(p => p.Add(x => x.Status, new ModelStatus(ModelStage.Downloading, "…")));
+        Assert.Contains("downloading…", cut.Find("[data-testid=weights-chip]").TextContent);
+    }
+
+    [Fact]
+    public async Task The_layout_shows_the_real_models_weights_once_it_has_loaded()
+    {
+        var cut = Render<MainLayout>();
+        Assert.Contains("starting…", cut.Find("[data-testid=weights-chip]").TextContent);
+        await StartModelAsync();
+        cut.WaitForAssertion(() => Assert.Contains("untrained weights", cut.Find("[data-testid=weights-chip]").TextContent));
     }
 }

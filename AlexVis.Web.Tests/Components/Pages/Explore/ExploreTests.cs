@@ -1,47 +1,57 @@
 using AlexVis.Model.Network;
 using AlexVis.Web.Components.Pages.Explore;
+using AlexVis.Web.State;
 using AlexVis.Web.Tests.Support;
 using Microsoft.AspNetCore.Components;
+using MudBlazor;
 
 namespace AlexVis.Web.Tests.Components.Pages.Explore;
 
+/// <summary>The page over the app's real state pieces, the real (untrained) network and the bundled samples.</summary>
 public class ExploreTests : ComponentTest
 {
+    ImageLoader Loader => Services.GetRequiredService<ImageLoader>();
+
     [Fact]
-    public void The_address_selects_layer_and_channel_and_the_sample_loads()
+    public async Task The_address_selects_layer_and_channel_and_the_sample_loads()
     {
-        var nav = Services.GetRequiredService<NavigationManager>();
-        nav.NavigateTo("/?layer=conv3&channel=7&sample=coffee");
+        await StartModelAsync();
+        Services.GetRequiredService<NavigationManager>().NavigateTo("/?layer=conv3&channel=7&sample=coffee");
         var cut = Render<AlexVis.Web.Components.Pages.Explore.Explore>();
-        Assert.Equal("conv3", Session.Layer.Alias);
-        Assert.Equal(7, Session.Channel);
-        cut.WaitForAssertion(() => Assert.Equal(["coffee"], Session.SamplesLoaded));
+        Assert.Equal("conv3", Selection.Current.Layer.Alias);
+        Assert.Equal(7, Selection.Current.Channel);
+        cut.WaitForAssertion(() => Assert.Equal("coffee", Loader.Image?.SampleName), TimeSpan.FromSeconds(30));
+        cut.WaitForAssertion(() => Assert.Equal("coffee.png", cut.Find("[data-testid=image-name]").TextContent));
+        Assert.Equal("conv3 · channel 7 of 384", cut.Find("[data-testid=channel-title]").TextContent.Trim());
     }
 
     [Fact]
-    public void Selections_are_written_back_to_the_address()
+    public async Task Selections_are_written_back_to_the_address()
     {
-        Session.ShowImage("coffee.png", "coffee");
+        await StartModelAsync();
         var nav = Services.GetRequiredService<NavigationManager>();
-        Render<AlexVis.Web.Components.Pages.Explore.Explore>();
-        Session.SelectLayer(AlexNetLayers.Get("relu4"));
-        Session.SelectChannel(12);
-        var query = new Uri(nav.Uri).Query.TrimStart('?').Split('&').Order();
-        Assert.Equal(["channel=12", "layer=relu4", "sample=coffee"], query);
+        nav.NavigateTo("/?sample=chelsea");
+        var cut = Render<AlexVis.Web.Components.Pages.Explore.Explore>();
+        cut.WaitForAssertion(() => Assert.NotNull(Loader.Image), TimeSpan.FromSeconds(30));
+        await cut.InvokeAsync(() => Selection.SelectLayer(AlexNetLayers.Get("relu4")));
+        await cut.InvokeAsync(() => Selection.SelectChannel(12));
+        cut.WaitForAssertion(() => Assert.Equal(["channel=12", "layer=relu4", "sample=chelsea"], new Uri(nav.Uri).Query.TrimStart('?').Split('&').Order()));
     }
 
     [Fact]
-    public void Spatial_layers_get_maps_and_kernels_fully_connected_layers_get_bars()
+    public async Task Spatial_layers_get_maps_and_kernels_fully_connected_layers_get_bars()
     {
-        Session.ShowImage();
+        await StartModelAsync();
         var cut = Render<AlexVis.Web.Components.Pages.Explore.Explore>();
+        cut.WaitForAssertion(() => Assert.NotNull(Loader.Image), TimeSpan.FromSeconds(30));
         Assert.NotEmpty(cut.FindComponents<FeatureMapsPanel>());
         Assert.NotEmpty(cut.FindComponents<KernelsPanel>());
         Assert.Empty(cut.FindComponents<UnitsPanel>());
-        Session.SelectLayer(AlexNetLayers.Get("fc7"));
+        await cut.InvokeAsync(() => Selection.SelectLayer(AlexNetLayers.Get("fc7")));
         cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindComponents<UnitsPanel>()));
         Assert.Empty(cut.FindComponents<FeatureMapsPanel>());
         Assert.Empty(cut.FindComponents<KernelsPanel>());
+        cut.WaitForAssertion(() => Assert.Contains("showUnits", JsCalls));
     }
 
     [Fact]
@@ -49,6 +59,20 @@ public class ExploreTests : ComponentTest
     {
         Services.GetRequiredService<NavigationManager>().NavigateTo("/?layer=drop6");
         Render<AlexVis.Web.Components.Pages.Explore.Explore>();
-        Assert.Equal("conv1", Session.Layer.Alias);
+        Assert.Equal("conv1", Selection.Current.Layer.Alias);
+    }
+
+    [Fact]
+    public async Task A_refused_upload_is_a_snackbar_naming_the_file_and_the_image_stays()
+    {
+        await StartModelAsync();
+        var cut = Render<AlexVis.Web.Components.Pages.Explore.Explore>();
+        cut.WaitForAssertion(() => Assert.NotNull(Loader.Image), TimeSpan.FromSeconds(30));
+        var shown = Loader.Image;
+        var message = await Loader.ReceiveUploadAsync(new MemoryStream(), 0, "photo.jpg");
+        Assert.Equal(AlexVis.Model.Imaging.ImageDecoder.Empty("photo.jpg").Message, message);
+        cut.WaitForAssertion(() => Assert.Contains(Services.GetRequiredService<ISnackbar>().ShownSnackbars,
+            s => s.Message == message && s.Severity == Severity.Error));
+        Assert.Same(shown, Loader.Image);
     }
 }

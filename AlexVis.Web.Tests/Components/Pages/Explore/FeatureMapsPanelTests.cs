@@ -1,80 +1,116 @@
 using AlexVis.Model.Network;
 using AlexVis.Model.Visualization;
 using AlexVis.Web.Components.Pages.Explore;
+using AlexVis.Web.Services;
 using AlexVis.Web.Tests.Support;
 
 namespace AlexVis.Web.Tests.Components.Pages.Explore;
 
 public class FeatureMapsPanelTests : ComponentTest
 {
-    /// <summary>The panel as the page renders it, from the fake session's state.</summary>
-    IRenderedComponent<FeatureMapsPanel> RenderPanel() => Render<FeatureMapsPanel>(p => Parameters(p));
+    readonly TracedImage image = HandMade.Image();
+    readonly List<string> calls = [];
 
-    ComponentParameterCollectionBuilder<FeatureMapsPanel> Parameters(ComponentParameterCollectionBuilder<FeatureMapsPanel> p, bool drawn = true) => p
-        .Add(x => x.Layer, Session.Layer)
-        .Add(x => x.Montage, drawn ? Session.Montage() : null)
-        .Add(x => x.ImageVersion, Session.Image?.Version)
-        .Add(x => x.Scale, Session.Scale)
-        .Add(x => x.ScaleChanged, Session.SetScale)
-        .Add(x => x.Colormap, Session.Colormap)
-        .Add(x => x.ColormapChanged, Session.SetColormap)
-        .Add(x => x.Dark, Theme.Dark);
+    /// <summary>The real montage of the shown image for the selection, as the page fetches it.</summary>
+    async Task<MontageFigure?> Montage(TracedImage? shown) =>
+        shown is null ? null : await Figures.MontageAsync(shown.ContentKey, shown.Trace, Selection.Current.Layer, Selection.Current.Scale);
+
+    /// <summary>The panel's parameters as the page gives them: the selection, the image's version and its montage.</summary>
+    ComponentParameterCollectionBuilder<FeatureMapsPanel> Parameters(ComponentParameterCollectionBuilder<FeatureMapsPanel> p, TracedImage? shown, MontageFigure? montage)
+    {
+        var s = Selection.Current;
+        return p.Add(x => x.Layer, s.Layer)
+            .Add(x => x.Montage, montage)
+            .Add(x => x.ImageVersion, shown?.Version)
+            .Add(x => x.Scale, s.Scale)
+            .Add(x => x.ScaleChanged, (ScaleMode m) => { calls.Add($"scale {m}"); Selection.SetScale(m); })
+            .Add(x => x.Colormap, s.Colormap)
+            .Add(x => x.ColormapChanged, (Colormap c) => { calls.Add($"colormap {c}"); Selection.SetColormap(c); })
+            .Add(x => x.ChannelChanged, (int? c) => calls.Add($"channel {c}"))
+            .Add(x => x.Dark, Theme.Dark);
+    }
+
+    async Task<IRenderedComponent<FeatureMapsPanel>> RenderPanel(TracedImage? shown, bool drawn = true)
+    {
+        var montage = drawn ? await Montage(shown) : null;
+        return Render<FeatureMapsPanel>(p => Parameters(p, shown, montage));
+    }
+
+    async Task Rerender(IRenderedComponent<FeatureMapsPanel> cut, TracedImage shown)
+    {
+        var montage = await Montage(shown);
+        cut.Render(p => Parameters(p, shown, montage));
+    }
+
+    IReadOnlyList<JSRuntimeInvocation> Shows => ModuleOf<FeatureMapsPanel>().Invocations["showMontage"];
 
     [Fact]
-    public void Without_an_image_it_invites_one_and_draws_nothing()
+    public async Task Without_an_image_it_invites_one_and_draws_nothing()
     {
-        var cut = RenderPanel();
+        var cut = await RenderPanel(null);
         Assert.Contains("Pick a sample or drop a photo", cut.Markup);
         Assert.DoesNotContain("showMontage", JsCalls);
     }
 
     [Fact]
-    public void The_montage_goes_to_the_browser_once_per_layer_and_scale()
+    public async Task The_montage_goes_to_the_browser_once_per_layer_and_scale_with_its_palettes()
     {
-        Session.ShowImage();
-        var cut = RenderPanel();
+        var cut = await RenderPanel(image);
         cut.WaitForAssertion(() => Assert.Contains("showMontage", JsCalls));
         Assert.Contains("64 maps of 55 × 55", cut.Markup);
 
-        // A colour change is the browser's business: no new montage is sent.
-        Session.SetColormap(Colormap.Grey);
-        cut.Render(p => Parameters(p));
-        cut.WaitForAssertion(() => Assert.Contains("setAppearance", JsCalls));
-        Assert.Single(JsCalls, c => c == "showMontage");
+        // The PNG and the PLTE chunks that recolour it (palette and CRC, made here) go with the first show.
+        var payload = Payload(Shows[0]);
+        var png = (byte[])payload["png"]!;
+        var palettes = (IReadOnlyDictionary<string, byte[]>)payload["palettes"]!;
+        Assert.Equal(["grey|dark", "grey|light", "viridis|dark", "viridis|light"], palettes.Keys.Order());
+        Assert.Equal(png.AsSpan(33, 12 + 768).ToArray(), palettes["viridis|light"]); // drawn in viridis on white gaps
+        Assert.Equal(IndexedPng.WithPalette(png, IndexedPng.MontagePalette(Colormap.Grey, (int)payload["topLevel"]!, (30, 30, 36))).AsSpan(33, 780).ToArray(),
+            palettes["grey|dark"]);
 
-        Session.SetScale(ScaleMode.PerLayer);
-        cut.Render(p => Parameters(p));
-        cut.WaitForAssertion(() => Assert.Equal(2, JsCalls.Count(c => c == "showMontage")));
-        Assert.Equal(["colormap Grey", "scale PerLayer"], Session.Calls);
+        // A colour change is the browser's business: no new montage is sent.
+        Selection.SetColormap(Colormap.Grey);
+        await Rerender(cut, image);
+        cut.WaitForAssertion(() => Assert.Contains("setAppearance", JsCalls));
+        Assert.Single(Shows);
+
+        Selection.SetScale(ScaleMode.PerLayer);
+        await Rerender(cut, image);
+        cut.WaitForAssertion(() => Assert.Equal(2, Shows.Count));
     }
 
     [Fact]
-    public void The_toggles_ask_for_scale_and_colormap()
+    public async Task The_toggles_ask_for_scale_and_colormap()
     {
-        Session.ShowImage();
-        var cut = RenderPanel();
+        var cut = await RenderPanel(image);
         cut.Find("[data-testid=scale-global] ").Click();
         cut.Find("[data-testid=colormap-grey]").Click();
-        Assert.Equal(["scale Global", "colormap Grey"], Session.Calls);
+        Assert.Equal(["scale Global", "colormap Grey"], calls);
     }
 
     [Fact]
-    public void The_legend_gives_the_shared_range_for_layer_scaling()
+    public async Task The_legend_range_goes_to_the_browser_for_layer_scaling()
     {
-        Session.ShowImage();
-        Session.Scale = ScaleMode.PerLayer;
-        Session.Layer = AlexNetLayers.Get("pool5");
-        var cut = RenderPanel();
-        // pool5 in the fake image runs from 0 (channel 0, cell 0) to 255.035 (channel 255, cell 35), shown to 4 digits.
-        Assert.Equal("Whole layer: 0 to 255.", cut.Find("[data-testid=legend]").TextContent);
+        Selection.SetScale(ScaleMode.PerLayer);
+        Selection.SelectLayer(AlexNetLayers.Get("pool5"));
+        var cut = await RenderPanel(image);
+        cut.WaitForAssertion(() => Assert.Single(Shows));
+        // pool5 in the hand-made image runs from 0 (channel 0, cell 0) to 255.035 (channel 255, cell 35).
+        var payload = Payload(Shows[0]);
+        Assert.Equal(0f, payload["low"]);
+        Assert.Equal(255.035f, payload["high"]);
+        Assert.Equal("PerLayer", payload["scale"]);
     }
 
     [Fact]
-    public void While_the_montage_is_being_drawn_there_is_no_legend_and_nothing_is_sent()
+    public async Task While_the_montage_is_being_drawn_nothing_is_sent()
     {
-        Session.ShowImage();
-        var cut = Render<FeatureMapsPanel>(p => Parameters(p, drawn: false));
-        Assert.Empty(cut.FindAll("[data-testid=legend]"));
+        var cut = await RenderPanel(image, drawn: false);
+        Assert.Empty(cut.Find("[data-testid=legend]").TextContent);
         Assert.DoesNotContain("showMontage", JsCalls);
     }
+
+    /// <summary>The show call's payload, by property name.</summary>
+    static Dictionary<string, object?> Payload(JSRuntimeInvocation call) =>
+        call.Arguments[2]!.GetType().GetProperties().ToDictionary(p => p.Name, p => p.GetValue(call.Arguments[2]));
 }

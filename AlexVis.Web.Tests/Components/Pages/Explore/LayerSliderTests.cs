@@ -6,10 +6,16 @@ namespace AlexVis.Web.Tests.Components.Pages.Explore;
 
 public class LayerSliderTests : ComponentTest
 {
-    /// <summary>The slider as the page renders it: the session's layer in, the session's SelectLayer out.</summary>
+    readonly List<string> calls = [];
+
+    /// <summary>The slider as the page renders it: the selection's layer in, the selection's SelectLayer out.</summary>
     IRenderedComponent<LayerSlider> RenderSlider() => Render<LayerSlider>(p => p
-        .Add(x => x.Layer, Session.Layer)
-        .Add(x => x.LayerChanged, (LayerInfo layer) => Session.SelectLayer(layer)));
+        .Add(x => x.Layer, Selection.Current.Layer)
+        .Add(x => x.LayerChanged, (LayerInfo layer) =>
+        {
+            calls.Add($"layer {layer.Alias}");
+            Selection.SelectLayer(layer);
+        }));
 
     [Fact]
     public void The_label_carries_torchvision_name_alias_and_shape_and_the_note()
@@ -24,14 +30,14 @@ public class LayerSliderTests : ComponentTest
     public void Next_and_previous_step_through_the_visible_layers()
     {
         var cut = RenderSlider();
-        void Follow() => cut.Render(p => p.Add(x => x.Layer, Session.Layer)); // as the page does on each change
+        void Follow() => cut.Render(p => p.Add(x => x.Layer, Selection.Current.Layer)); // as the page does on each change
         cut.Find("[data-testid=layer-next]").Click();
         Follow();
         cut.Find("[data-testid=layer-next]").Click();
         Follow();
         cut.Find("[data-testid=layer-prev]").Click();
         Follow();
-        Assert.Equal(["layer relu1", "layer pool1", "layer relu1"], Session.Calls);
+        Assert.Equal(["layer relu1", "layer pool1", "layer relu1"], calls);
         Assert.Equal("features.1 · relu1 · 64×55×55", cut.Find("[data-testid=layer-label]").TextContent);
     }
 
@@ -42,18 +48,18 @@ public class LayerSliderTests : ComponentTest
         var input = cut.Find("input[data-testid=layer-slider]");
         Assert.Equal("18", input.GetAttribute("max"));
         input.Input("17"); // relu7: dropouts are not stops
-        Assert.Equal("layer relu7", Session.Calls.Single());
+        Assert.Equal("layer relu7", calls.Single());
     }
 
     [Fact]
     public void Every_visible_layer_has_a_chip_and_the_current_one_stands_out()
     {
-        Session.Layer = AlexNetLayers.Get("pool5");
+        Selection.SelectLayer(AlexNetLayers.Get("pool5"));
         var cut = RenderSlider();
         var chips = cut.FindAll(".av-layer-chip");
         Assert.Equal(AlexNetLayers.Visible.Select(l => l.Alias), chips.Select(c => c.TextContent));
         Assert.Equal("pool5", cut.Find(".av-layer-chip-current").TextContent);
         chips.Single(c => c.TextContent == "fc6").Click();
-        Assert.Equal("layer fc6", Session.Calls.Single());
+        Assert.Equal("layer fc6", calls.Single());
     }
 }

@@ -8,7 +8,7 @@ public class PredictionsPanelTests : ComponentTest
     [Fact]
     public void The_top5_are_listed_with_class_names_and_probabilities()
     {
-        var cut = Render<PredictionsPanel>(p => p.Add(x => x.Trace, FakeSession.MakeTrace()));
+        var cut = Render<PredictionsPanel>(p => p.Add(x => x.Trace, HandMade.Trace()));
         var items = cut.FindAll("[data-testid=prediction]");
         Assert.Equal(["281", "285", "282", "287", "292"], items.Select(i => i.GetAttribute("data-class")));
         Assert.Contains("tabby", items[0].TextContent);

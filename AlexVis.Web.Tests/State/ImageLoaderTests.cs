@@ -9,12 +9,12 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
-namespace AlexVis.Web.Tests.Services;
+namespace AlexVis.Web.Tests.State;
 
-/// <summary>The real session over an unstarted host: selection rules and refusals that need no forward (and no libtorch).</summary>
-public sealed class VisualizationSessionTests : IDisposable
+/// <summary>The real image loader over an unstarted host: refusals that need no forward (and no libtorch), tokens, threads.</summary>
+public sealed class ImageLoaderTests : IDisposable
 {
-    readonly VisualizationSession session;
+    readonly SelectionState selection = new();
     readonly ImageLoader loader;
     readonly ModelHost host;
     readonly UploadTokens tokens;
@@ -22,7 +22,7 @@ public sealed class VisualizationSessionTests : IDisposable
     readonly CircuitThread circuit = new();
     int changes;
 
-    public VisualizationSessionTests()
+    public ImageLoaderTests()
     {
         var options = Microsoft.Extensions.Options.Options.Create(new AlexVisOptions { Upload = { MaxBytes = 2048 } });
         // One real decoder worker: the web app's own program in worker mode, from this test's output folder.
@@ -31,54 +31,41 @@ public sealed class VisualizationSessionTests : IDisposable
         var telemetry = new Telemetry(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         host = new ModelHost(options, NullLogger<ModelHost>.Instance, services.GetRequiredService<IHttpClientFactory>());
         var queue = new InferenceQueue(host, decoders, options, telemetry, NullLogger<InferenceQueue>.Instance);
-        var views = new Views(host, options, telemetry, NullLogger<Views>.Instance);
+        var figures = new Figures(host, options, telemetry, NullLogger<Figures>.Instance);
         var samples = new SampleLibrary(options, new Env(), NullLogger<SampleLibrary>.Instance);
         tokens = new UploadTokens();
-        var selection = new SelectionState();
-        loader = new ImageLoader(host, queue, views, samples, tokens, circuit, selection, options, NullLogger<ImageLoader>.Instance);
-        session = new VisualizationSession(host, queue, views, samples, loader, selection);
-        session.Changed += () => changes++;
+        loader = new ImageLoader(host, queue, figures, samples, tokens, circuit, selection, options, NullLogger<ImageLoader>.Instance);
+        selection.Changed += () => changes++;
     }
 
     [Fact]
     public void A_channel_survives_layers_that_have_it_and_is_dropped_by_layers_that_do_not()
     {
-        session.SelectLayer(AlexNetLayers.Get("conv2"));
-        session.SelectChannel(150);
-        session.SelectLayer(AlexNetLayers.Get("relu2"));
-        Assert.Equal(150, session.Channel);
-        session.SelectLayer(AlexNetLayers.Get("conv1"));
-        Assert.Null(session.Channel); // conv1 has 64 channels
-        session.SelectChannel(64);
-        Assert.Null(session.Channel);
+        selection.SelectLayer(AlexNetLayers.Get("conv2"));
+        selection.SelectChannel(150);
+        selection.SelectLayer(AlexNetLayers.Get("relu2"));
+        Assert.Equal(150, selection.Current.Channel);
+        selection.SelectLayer(AlexNetLayers.Get("conv1"));
+        Assert.Null(selection.Current.Channel); // conv1 has 64 channels
+        selection.SelectChannel(64);
+        Assert.Null(selection.Current.Channel);
         Assert.Equal(4, changes); // three layer changes and the one dropped channel counted once with its layer
-    }
-
-    [Fact]
-    public void Unchanged_settings_raise_nothing()
-    {
-        session.SetScale(ScaleMode.PerChannel);
-        session.SetColormap(Colormap.Viridis);
-        session.SelectLayer(AlexNetLayers.Visible[0]);
-        Assert.Equal(0, changes);
-        session.SetColormap(Colormap.Grey);
-        Assert.Equal(1, changes);
     }
 
     [Fact]
     public async Task An_oversize_upload_is_refused_before_a_byte_is_read()
     {
         var stream = new UnreadableStream();
-        var message = await session.UploadAsync(stream, 4096, "big.jpg");
+        var message = await loader.UploadAsync(stream, 4096, "big.jpg");
         Assert.Equal("'big.jpg' is 4 KB; the limit is 2 KB. Save a smaller JPEG or PNG and try again.", message);
-        Assert.Null(session.Image);
-        Assert.Null(session.Busy);
+        Assert.Null(loader.Image);
+        Assert.Null(loader.Busy);
     }
 
     [Fact]
     public async Task A_body_longer_than_announced_is_cut_off_at_the_limit()
     {
-        var message = await session.UploadAsync(new MemoryStream(new byte[5000]), -1, "stream.jpg");
+        var message = await loader.UploadAsync(new MemoryStream(new byte[5000]), -1, "stream.jpg");
         Assert.Equal("'stream.jpg' is larger than the 2 KB limit. Save a smaller JPEG or PNG and try again.", message);
     }
 
@@ -86,10 +73,10 @@ public sealed class VisualizationSessionTests : IDisposable
     public async Task An_upload_that_once_crashed_the_server_is_one_refusal_naming_it()
     {
         var file = TestImages.OversubscribedHuffman(longCodes: false);
-        var message = await session.UploadAsync(new MemoryStream(file), file.Length, "tables.jpg");
+        var message = await loader.UploadAsync(new MemoryStream(file), file.Length, "tables.jpg");
         Assert.Equal("'tables.jpg' is damaged: its JPEG image data cannot be decoded.", message);
-        Assert.Null(session.Busy);
-        Assert.Null(session.Image);
+        Assert.Null(loader.Busy);
+        Assert.Null(loader.Image);
     }
 
     [Fact]
@@ -99,14 +86,14 @@ public sealed class VisualizationSessionTests : IDisposable
         var dispatcher = Microsoft.AspNetCore.Components.Dispatcher.CreateDefault();
         circuit.Attach(work => dispatcher.InvokeAsync(work));
         var onCircuit = new List<bool>();
-        session.Changed += () => onCircuit.Add(dispatcher.CheckAccess());
+        loader.Changed += () => onCircuit.Add(dispatcher.CheckAccess());
         loader.UploadFailed += _ => onCircuit.Add(dispatcher.CheckAccess());
         var file = TestImages.OversubscribedHuffman(longCodes: false);
         var message = await Task.Run(() => loader.ReceiveUploadAsync(new MemoryStream(file), file.Length, "tables.jpg"));
         Assert.Equal("'tables.jpg' is damaged: its JPEG image data cannot be decoded.", message);
         Assert.True(onCircuit.Count >= 3, $"{onCircuit.Count} changes"); // busy, not busy, the failure
         Assert.All(onCircuit, Assert.True);
-        Assert.Null(session.Busy);
+        Assert.Null(loader.Busy);
 
         onCircuit.Clear();
         Assert.Equal("'big.jpg' is 4 KB; the limit is 2 KB. Save a smaller JPEG or PNG and try again.",
@@ -118,38 +105,37 @@ public sealed class VisualizationSessionTests : IDisposable
     [Fact]
     public void The_upload_token_finds_this_session_until_it_ends()
     {
-        Assert.Same(loader, tokens.Find(session.UploadToken));
-        Assert.Equal(32, session.UploadToken.Length);
+        Assert.Same(loader, tokens.Find(loader.UploadToken));
+        Assert.Equal(32, loader.UploadToken.Length);
         Assert.Null(tokens.Find("guess"));
-        session.Dispose();
-        Assert.Null(tokens.Find(session.UploadToken));
+        loader.Dispose();
+        Assert.Null(tokens.Find(loader.UploadToken));
     }
 
     [Fact]
     public async Task Closing_the_circuit_ends_the_session_whatever_the_scope_does_later()
     {
-        await new SessionCircuitHandler(session).OnCircuitClosedAsync(null!, CancellationToken.None);
-        Assert.Null(tokens.Find(session.UploadToken));
+        await new SessionCircuitHandler(loader).OnCircuitClosedAsync(null!, CancellationToken.None);
+        Assert.Null(tokens.Find(loader.UploadToken));
         Assert.Equal(0, tokens.Count);
-        session.Dispose(); // the scope's own disposal afterwards is harmless
+        loader.Dispose(); // the scope's own disposal afterwards is harmless
     }
 
     [Fact]
     public async Task An_unknown_sample_is_a_message_not_an_exception() =>
-        Assert.Equal("There is no sample called 'unicorn'.", await session.LoadSampleAsync("unicorn"));
+        Assert.Equal("There is no sample called 'unicorn'.", await loader.LoadSampleAsync("unicorn"));
 
     [Fact]
-    public async Task Before_any_image_there_is_nothing_to_show()
+    public void Before_the_model_loads_there_is_no_image_and_no_kernel()
     {
-        Assert.Null(await session.MontageAsync());
-        Assert.Null(session.ChannelValues(AlexNetLayers.Visible[0], 0, 1));
-        Assert.Null(session.Kernels(AlexNetLayers.Visible[0], 0)); // the model has not loaded
-        Assert.Equal(ModelStage.Starting, session.ModelStatus.Stage);
+        Assert.Null(loader.Image);
+        Assert.Null(new Figures(host, Microsoft.Extensions.Options.Options.Create(new AlexVisOptions()), null!, NullLogger<Figures>.Instance).Kernels(AlexNetLayers.Visible[0], 0));
+        Assert.Equal(ModelStage.Starting, host.Status.Stage);
     }
 
     public void Dispose()
     {
-        session.Dispose();
+        loader.Dispose();
         host.Dispose();
         decoders.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }

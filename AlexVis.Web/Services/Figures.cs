@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Trace = AlexVis.Model.Inference.Trace;
+
 using AlexVis.Model.Inference;
 using AlexVis.Model.Network;
 using AlexVis.Model.Visualization;
@@ -17,7 +17,7 @@ namespace AlexVis.Web.Services;
 /// <param name="Low">Per tile, the value at level 0.</param>
 /// <param name="High">Per tile, the value at the top level.</param>
 /// <param name="TopLevel">The highest level used.</param>
-public sealed record MontageView(string Key, LayerInfo Layer, ScaleMode Scale, byte[] Png, MontageLayout Layout, float[] Low, float[] High, int TopLevel);
+public sealed record MontageFigure(string Key, LayerInfo Layer, ScaleMode Scale, byte[] Png, MontageLayout Layout, float[] Low, float[] High, int TopLevel);
 
 /// <summary>A page of a convolution layer's kernels as an RGB PNG, with the layouts that map a pixel back to a weight.</summary>
 /// <param name="Key">Identifies this payload.</param>
@@ -31,20 +31,20 @@ public sealed record MontageView(string Key, LayerInfo Layer, ScaleMode Scale, b
 /// <param name="Pages">Number of pages.</param>
 /// <param name="Shape">Out × in × kh × kw.</param>
 /// <param name="PageSize">Filters per page.</param>
-public sealed record KernelView(string Key, LayerInfo Layer, bool Colour, byte[] Png, MontageLayout Filters, MontageLayout? Slices,
+public sealed record KernelPageFigure(string Key, LayerInfo Layer, bool Colour, byte[] Png, MontageLayout Filters, MontageLayout? Slices,
     int FirstFilter, int Page, int Pages, int[] Shape, int PageSize);
 
 /// <summary>
 /// Builds what the browser is sent and keeps it for everyone: the same image traced by several students is traced
 /// once, and its montages are drawn once. Everything here is keyed by image content, so sharing is safe.
 /// </summary>
-public sealed class Views(ModelHost host, IOptions<AlexVisOptions> options, Telemetry telemetry, ILogger<Views> logger)
+public sealed class Figures(ModelHost host, IOptions<AlexVisOptions> options, Telemetry telemetry, ILogger<Figures> logger)
 {
     readonly DisplayOptions display = options.Value.Display;
     readonly LruCache<string, TraceResult> traces = new(48);
-    readonly LruCache<string, MontageView> montages = new(512);
+    readonly LruCache<string, MontageFigure> montages = new(512);
     readonly LruCache<string, byte[]> crops = new(256);
-    readonly LruCache<string, KernelView> kernels = new(256);
+    readonly LruCache<string, KernelPageFigure> kernels = new(256);
     const int KernelLevels = 32;
 
     /// <summary>A finished trace for these image bytes, if one is kept.</summary>
@@ -61,7 +61,7 @@ public sealed class Views(ModelHost host, IOptions<AlexVisOptions> options, Tele
     /// The montage of one layer of one image, drawn once, off the caller's thread (a circuit's dispatcher must not
     /// wait for an encoder); a caller asking for one being drawn gets that drawing.
     /// </summary>
-    public Task<MontageView> MontageAsync(string contentKey, Trace trace, LayerInfo layer, ScaleMode scale)
+    public Task<MontageFigure> MontageAsync(string contentKey, ActivationTrace trace, LayerInfo layer, ScaleMode scale)
     {
         var key = MontageKey(contentKey, layer, scale);
         return montages.GetOrAdd(key, () => Task.Run(() => Draw(key, trace, layer, scale)));
@@ -78,7 +78,7 @@ public sealed class Views(ModelHost host, IOptions<AlexVisOptions> options, Tele
     /// Speculative work yields to real work: nothing is prepared while images wait in the inference queue, and
     /// only one preparation runs at a time (with a class uploading at once it would otherwise slow the uploads).
     /// </remarks>
-    public void Prefetch(string contentKey, Trace trace, LayerInfo around, ScaleMode scale, int queueLength)
+    public void Prefetch(string contentKey, ActivationTrace trace, LayerInfo around, ScaleMode scale, int queueLength)
     {
         if (queueLength > 0) return;
         var visible = AlexNetLayers.Visible;
@@ -108,7 +108,7 @@ public sealed class Views(ModelHost host, IOptions<AlexVisOptions> options, Tele
 
     int prefetching;
 
-    MontageView Draw(string key, Trace trace, LayerInfo layer, ScaleMode scale)
+    MontageFigure Draw(string key, ActivationTrace trace, LayerInfo layer, ScaleMode scale)
     {
         var started = Stopwatch.GetTimestamp();
         var range = scale == ScaleMode.Global ? Model.Visualization.Montage.GlobalRange(trace) : ((float, float)?)null;
@@ -116,25 +116,44 @@ public sealed class Views(ModelHost host, IOptions<AlexVisOptions> options, Tele
         while (true)
         {
             var q = Model.Visualization.Montage.Quantise(trace[layer], scale, range, topLevel: top);
-            var png = IndexedPng.Encode(q.Levels, q.Layout.Width, q.Layout.Height, IndexedPng.MontagePalette(Colormap.Viridis, top, (255, 255, 255)));
+            var png = IndexedPng.Encode(q.Levels, q.Layout.Width, q.Layout.Height, IndexedPng.MontagePalette(Colormap.Viridis, top, GapColour(false)));
             // Few levels suffice for the picture (hover values are exact anyway); keep each step within budget.
             if (png.Length <= display.MaxMontageBytes || top < 16)
             {
                 var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                 telemetry.Step.Record(ms);
                 logger.LogDebug("Montage {Layer} {Scale}: {Bytes} bytes, {Levels} levels, {Ms:0.0} ms", layer.Alias, scale, png.Length, top + 1, ms);
-                return new MontageView(key, layer, scale, png, q.Layout, q.Low, q.High, top);
+                return new MontageFigure(key, layer, scale, png, q.Layout, q.Low, q.High, top);
             }
             top = (top + 1) / 2 - 1;
         }
     }
 
-    /// <summary>One page of a convolution layer's kernels, drawn once per model.</summary>
+    /// <summary>The colour of the gaps between tiles, light or dark to match the page.</summary>
+    public static (byte R, byte G, byte B) GapColour(bool dark) => dark ? ((byte)30, (byte)30, (byte)36) : ((byte)255, (byte)255, (byte)255);
+
+    /// <summary>
+    /// The PLTE chunks that recolour a montage drawn with <paramref name="topLevel"/> as its highest level, for every
+    /// colormap and theme, keyed "colormap|light" or "colormap|dark" (the browser's names).
+    /// </summary>
+    public IReadOnlyDictionary<string, byte[]> MontagePalettes(int topLevel) => palettes.GetOrAdd(topLevel, top =>
+        (from map in Enum.GetValues<Colormap>()
+         from dark in new[] { false, true }
+         select (Key: $"{ColormapName(map)}|{(dark ? "dark" : "light")}", Chunk: IndexedPng.PaletteChunk(IndexedPng.MontagePalette(map, top, GapColour(dark)))))
+        .ToDictionary(p => p.Key, p => p.Chunk));
+
+    readonly System.Collections.Concurrent.ConcurrentDictionary<int, IReadOnlyDictionary<string, byte[]>> palettes = new();
+
+    /// <summary>A colormap's name in the browser.</summary>
+    public static string ColormapName(Colormap map) => map == Colormap.Grey ? "grey" : "viridis";
+
+    /// <summary>One page of a convolution layer's kernels, drawn once per model; null while the model loads or for a layer without kernels.</summary>
     /// <param name="layer">The convolution layer.</param>
     /// <param name="page">0-based page.</param>
     /// <param name="channels">For conv1: its filters' input channels in grey (all 64 on one page) instead of in colour.</param>
-    public KernelView Kernels(LayerInfo layer, int page, bool channels = false)
+    public KernelPageFigure? Kernels(LayerInfo layer, int page, bool channels = false)
     {
+        if (!host.Status.IsReady || layer.Kind != LayerKind.Convolution) return null;
         var k = host.Kernels(layer.Name);
         bool colour = k.InChannels == 3 && !channels;
         var pages = KernelPages.For(k.OutChannels, k.InChannels, display.KernelPageSize);
@@ -143,20 +162,28 @@ public sealed class Views(ModelHost host, IOptions<AlexVisOptions> options, Tele
         return kernels.GetOrAdd(key, () => Task.FromResult(colour ? ColourPage(key, k, layer) : SlicePage(key, k, layer, page, pages))).Result;
     }
 
-    static KernelView ColourPage(string key, ConvKernels k, LayerInfo layer)
+    /// <summary>One filter's weights (in × kh × kw); null while the model loads or for a filter that does not exist.</summary>
+    public float[]? FilterWeights(LayerInfo layer, int filter)
     {
-        var (image, layout) = KernelFigures.ColourFilters(k, (128, 128, 128));
-        return new KernelView(key, layer, true, Png.Encode(image), layout, null, 0, 0, 1, Shape(k), k.OutChannels);
+        if (!host.Status.IsReady || layer.Kind != LayerKind.Convolution) return null;
+        var k = host.Kernels(layer.Name);
+        return filter >= 0 && filter < k.OutChannels ? k.Filter(filter).ToArray() : null;
     }
 
-    static KernelView SlicePage(string key, ConvKernels k, LayerInfo layer, int page, KernelPages pages)
+    static KernelPageFigure ColourPage(string key, ConvKernels k, LayerInfo layer)
+    {
+        var (image, layout) = KernelFigures.ColourFilters(k, (128, 128, 128));
+        return new KernelPageFigure(key, layer, true, Png.Encode(image), layout, null, 0, 0, 1, Shape(k), k.OutChannels);
+    }
+
+    static KernelPageFigure SlicePage(string key, ConvKernels k, LayerInfo layer, int page, KernelPages pages)
     {
         // 32 grey levels as palette indices: a fraction of the bytes of the same figure as 8-bit RGB (hover gives
         // the exact weights), so a step that brings a new page still fits the budget.
         var slices = KernelFigures.Slices(k, pages.FirstFilter(page), pages.PerPage, KernelLevels - 1);
         var png = IndexedPng.Encode(slices.Levels, slices.Filters.Width, slices.Filters.Height,
             IndexedPng.MontagePalette(Colormap.Grey, KernelLevels - 1, (96, 96, 96)));
-        return new KernelView(key, layer, false, png, slices.Filters, slices.Slices, slices.FirstFilter, page, pages.Count, Shape(k), pages.PerPage);
+        return new KernelPageFigure(key, layer, false, png, slices.Filters, slices.Slices, slices.FirstFilter, page, pages.Count, Shape(k), pages.PerPage);
     }
 
     static int[] Shape(ConvKernels k) => [k.OutChannels, k.InChannels, k.KernelHeight, k.KernelWidth];

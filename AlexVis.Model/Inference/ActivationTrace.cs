@@ -10,7 +10,7 @@ namespace AlexVis.Model.Inference;
 /// <param name="Top">The top-k predictions.</param>
 /// <param name="Input">The 224×224 RGB crop that was fed to the network.</param>
 /// <param name="Weights">The weights that produced it.</param>
-public sealed record Trace(IReadOnlyList<FeatureMaps> Layers, float[] Logits, float[] Probabilities,
+public sealed record ActivationTrace(IReadOnlyList<FeatureMaps> Layers, float[] Logits, float[] Probabilities,
     IReadOnlyList<Prediction> Top, RgbImage Input, WeightsInfo Weights)
 {
     /// <summary>A layer's output by torchvision name or alias.</summary>

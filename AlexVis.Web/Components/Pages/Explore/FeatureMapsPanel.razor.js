@@ -1,0 +1,80 @@
+// The feature-map montage: a palette PNG of quantised levels shown as it is (recoloured by swapping its palette),
+// with each cell's exact value under the mouse and a click to open a channel.
+import {
+    bytes, dataUri, formatValue, hit, imageLayout, imageTrace, config, listen, onAppearance, painted, plotly,
+    remember, withPalette, addPalettes, currentAppearance, channelValues, cachedChannel, showTip, showTipValue, hideTip,
+} from '../../../js/plots.js';
+
+const montages = new Map();  // key → { png, layout, topLevel }
+const uris = new Map();      // "key|colormap|dark" → data URI, so a revisited layer is not re-encoded
+const figures = new Map();   // element → { view, entry, selector }
+
+/**
+ * Shows a montage. view: { key, png (bytes, or null when this page should have them), palettes (the PLTE chunks for
+ * its top level, sent with the bytes), topLevel, layout, low, high, scale, layer: { index, name, alias }, version };
+ * selector: .NET's ChannelSelector. Returns 'need-bytes' when the server must send the PNG (this page does not have it).
+ */
+export async function showMontage(el, legend, view, selector) {
+    let entry = montages.get(view.key);
+    if (!entry) {
+        if (!view.png) return 'need-bytes';
+        addPalettes(view.topLevel, view.palettes);
+        entry = { png: bytes(view.png), layout: view.layout, topLevel: view.topLevel };
+    }
+    remember(montages, view.key, entry);
+    const figure = { view, entry, selector };
+    figures.set(el, figure);
+    writeLegend(legend, view);
+    await draw(el, figure);
+    onAppearance(el, () => draw(el, figures.get(el)));
+    return 'ok';
+}
+
+// The legend's range, in the figures' number format (a per-map scale has no single range).
+function writeLegend(legend, view) {
+    if (!legend) return;
+    legend.textContent = view.scale === 'PerChannel'
+        ? 'Each map from its own minimum (left colour) to its maximum (right colour).'
+        : `${view.scale === 'PerLayer' ? 'Whole layer' : 'Every layer of this image'}: ${formatValue(view.low)} to ${formatValue(view.high)}.`;
+}
+
+async function draw(el, { view, entry }) {
+    const Plotly = await plotly();
+    const { colormap, dark } = currentAppearance();
+    const uriKey = `${view.key}|${colormap}|${dark}`;
+    const uri = uris.get(uriKey) ?? dataUri(withPalette(entry.png, entry.topLevel));
+    remember(uris, uriKey, uri);
+    // Plotly.react resolves after 'plotly_afterplot': the new figure is in the page.
+    await Plotly.react(el, [imageTrace(uri)], imageLayout(entry.layout.width, entry.layout.height, `${view.layer.index}`), config(view.layer.alias));
+    listen(el, (cell, e) => hover(el, cell, e), cell => click(el, cell));
+    el.dataset.montageKey = view.key;
+    el.dataset.layout = JSON.stringify(entry.layout);
+    painted(el, view.key, true);
+}
+
+async function hover(el, cell, e) {
+    const { view, entry } = figures.get(el);
+    const target = hit(entry.layout, cell.x, cell.y);
+    if (!target) return hideTip(el);
+    const id = `${view.version}|${view.layer.index}|${target.channel}|${target.row}|${target.column}`;
+    const head = `channel ${target.channel} · row ${target.row} · col ${target.column}`;
+    const tip = showTip(el, e, id, head);
+    tip.dataset.channel = target.channel;
+    tip.dataset.row = target.row;
+    tip.dataset.column = target.column;
+    const floats = cachedChannel(view.version, view.layer, target.channel) ?? await channelValues(view.version, view.layer, target.channel);
+    if (!floats) return hideTip(el);
+    const v = floats[target.row * entry.layout.tileWidth + target.column];
+    showTipValue(tip, id, formatValue(v), String(v), head);
+}
+
+function click(el, cell) {
+    const { entry, selector } = figures.get(el);
+    const target = hit(entry.layout, cell.x, cell.y);
+    if (target) selector.invokeMethodAsync('Select', target.channel);
+}
+
+/** The panel is gone. */
+export function forget(el) {
+    figures.delete(el);
+}

@@ -1,0 +1,31 @@
+// Files dropped on the zone or chosen in the input go to /api/uploads over plain HTTP (a 12 MP photo through the
+// Blazor circuit took ~300 ms; this takes a few), with the page's upload token; the page then follows its state.
+export function attachUpload(zone, input, token) {
+    const status = zone.querySelector('[data-upload-status]');
+    const show = text => { if (status) { status.textContent = text; status.hidden = !text; } };
+    const send = file => {
+        if (!file) return;
+        zone.classList.add('av-uploading');
+        const xhr = new XMLHttpRequest();
+        xhr.open('POST', 'api/uploads');
+        xhr.setRequestHeader('X-AlexVis-Upload', token);
+        xhr.setRequestHeader('X-File-Name', encodeURIComponent(file.name));
+        xhr.upload.onprogress = e => { if (e.lengthComputable && e.total > 4e6) show(`Uploading ${Math.round(100 * e.loaded / e.total)} %`); };
+        xhr.onload = () => {
+            zone.classList.remove('av-uploading');
+            show('');
+            // A refused file is reported by the page (a snackbar); only a lost session is told here.
+            if (xhr.status === 403) show(JSON.parse(xhr.responseText || '{}').error || 'Please reload the page.');
+        };
+        xhr.onerror = () => { zone.classList.remove('av-uploading'); show('The upload failed: the server cannot be reached.'); };
+        xhr.send(file);
+    };
+    input.addEventListener('change', () => { send(input.files[0]); input.value = ''; });
+    zone.addEventListener('dragover', e => { e.preventDefault(); zone.classList.add('av-dragover'); });
+    zone.addEventListener('dragleave', () => zone.classList.remove('av-dragover'));
+    zone.addEventListener('drop', e => {
+        e.preventDefault();
+        zone.classList.remove('av-dragover');
+        send(e.dataTransfer?.files?.[0]);
+    });
+}

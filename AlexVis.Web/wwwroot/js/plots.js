@@ -1,0 +1,340 @@
+// What the panels' own modules (Components/.../Panel.razor.js) share: plotly.js, loaded once and explicitly; the
+// page's colours, as the server sends them; exact values fetched from the server once per channel or filter; the
+// hover tooltip; and the one number format every figure uses. Only plotly.js's public API is used: points under the
+// mouse come from its plotly_hover and plotly_click events.
+
+const FIGURE_CACHE = 48;
+const VALUE_CACHE = 512;
+
+// Plotly.Blazor (the predictions chart) loads plotly.js through its interop module under this element id; loading
+// it through the same module and the same URL means the page gets one copy, whichever asks first.
+const PLOTLY_INTEROP = '../_content/Plotly.Blazor/plotly-interop-7.2.0.js';
+const PLOTLY_SCRIPT = './_content/Plotly.Blazor/plotly-3.7.0.min.js';
+const PLOTLY_ID = 'plotly-import';
+
+let bridge = null;
+let luts = null;             // { viridis: Uint8Array(768), grey: Uint8Array(768) }
+const palettes = new Map();  // a montage's top level → { 'viridis|light': its PLTE chunk, … }, made by the server
+let appearance = { colormap: 'viridis', dark: false };
+let plotlyLoading = null;
+
+const values = new Map();    // "version|layer|channel" or "w|layer|filter" → Float32Array
+const pending = new Map();   // same keys → Promise<Float32Array>
+const redraws = new Map();   // element → redraw on an appearance change
+const metrics = { montagesShown: 0 };
+
+/** Called once per page by PlotsInterop: the server's bridge for exact values, and the colour tables. */
+export function init(dotnetBridge, colourTables) {
+    bridge = dotnetBridge;
+    luts = { viridis: Uint8Array.from(colourTables.viridis), grey: Uint8Array.from(colourTables.grey) };
+    window.alexvisMetrics = metrics;
+}
+
+/** The page is going: no more calls to the server. */
+export function disposeBridge() {
+    bridge = null;
+}
+
+/** plotly.js, loaded once (by whoever asks first: these panels or Plotly.Blazor). */
+export function plotly() {
+    return plotlyLoading ??= (async () => {
+        if (!window.Plotly) {
+            const interop = await import(PLOTLY_INTEROP);
+            await interop.importScript(PLOTLY_ID, PLOTLY_SCRIPT);
+            // importScript resolves at once when the other side's load is still on its way: wait for that load.
+            if (!window.Plotly) {
+                const script = document.getElementById(PLOTLY_ID);
+                await new Promise((resolve, reject) => {
+                    script.addEventListener('load', resolve, { once: true });
+                    script.addEventListener('error', () => reject(new Error('plotly.js did not load')), { once: true });
+                });
+            }
+        }
+        return window.Plotly;
+    })();
+}
+
+
+export function remember(map, key, value, limit = FIGURE_CACHE) {
+    map.delete(key);
+    map.set(key, value);
+    while (map.size > limit) map.delete(map.keys().next().value);
+}
+
+export function bytes(b) {
+    return b instanceof Uint8Array ? b : new Uint8Array(b);
+}
+
+export function toFloats(b) {
+    if (!b) return null;
+    const u8 = bytes(b);
+    const aligned = u8.byteOffset % 4 === 0 ? u8 : u8.slice();
+    return new Float32Array(aligned.buffer, aligned.byteOffset, aligned.byteLength / 4);
+}
+
+// ---------- numbers ----------
+
+/** An activation or weight as every figure, tooltip and caption shows it: 4 significant digits. */
+export function formatValue(v) {
+    if (v === 0) return '0';
+    const a = Math.abs(v);
+    return a >= 1e-3 && a < 1e5 ? Number(v.toPrecision(4)).toString() : v.toExponential(3);
+}
+
+/** A fraction as a percentage with one decimal, e.g. 0.5312 → "53.1 %". */
+export function formatPercent(f) {
+    return `${(f * 100).toFixed(1)} %`;
+}
+
+/** Writes min, max, mean (when given) and the zero fraction into a statistics line. */
+export function writeStats(el, stats) {
+    if (!el) return;
+    const parts = [['min', formatValue(stats.min)], ['max', formatValue(stats.max)]];
+    if (stats.mean !== undefined && stats.mean !== null) parts.push(['mean', formatValue(stats.mean)]);
+    parts.push(['zeros', formatPercent(stats.zeroFraction)]);
+    el.replaceChildren(...parts.map(([name, text]) => {
+        const span = document.createElement('span');
+        const b = document.createElement('b');
+        b.textContent = name;
+        span.append(b, ` ${text}`);
+        return span;
+    }));
+}
+
+// ---------- colours ----------
+
+export function currentAppearance() {
+    return appearance;
+}
+
+/** Keeps the PLTE chunks the server sent for montages drawn with this top level. */
+export function addPalettes(topLevel, chunks) {
+    if (chunks) palettes.set(topLevel, Object.fromEntries(Object.entries(chunks).map(([k, v]) => [k, bytes(v)])));
+}
+
+/** The montage's PNG with the PLTE chunk (palette and CRC, made by the server) for the current colours. */
+export function withPalette(png, topLevel) {
+    const chunk = palettes.get(topLevel)[`${appearance.colormap}|${appearance.dark ? 'dark' : 'light'}`];
+    const out = png.slice();
+    out.set(chunk, 33); // signature (8) + IHDR chunk (25): the PLTE chunk starts here
+    return out;
+}
+
+/** The colormap's colour at 0–255. */
+export function lutColour(level) {
+    const lut = luts[appearance.colormap] || luts.viridis;
+    return `rgb(${lut[level * 3]},${lut[level * 3 + 1]},${lut[level * 3 + 2]})`;
+}
+
+/** The colormap as a plotly colorscale. */
+export function colorscale() {
+    const stops = [];
+    for (let i = 0; i <= 16; i++) stops.push([i / 16, lutColour(Math.min(255, i * 16))]);
+    return stops;
+}
+
+/** Recolours every registered figure (no server data needed). */
+export async function setAppearance(colormap, dark) {
+    if (appearance.colormap === colormap && appearance.dark === dark) return;
+    appearance = { colormap, dark };
+    for (const [el, redraw] of redraws) {
+        if (el.isConnected) await redraw();
+        else redraws.delete(el);
+    }
+}
+
+/** Registers how a figure redraws itself in new colours. */
+export function onAppearance(el, redraw) {
+    redraws.set(el, redraw);
+}
+
+export function themeLayout() {
+    const fg = appearance.dark ? '#e6e6eb' : '#2a2a33';
+    return {
+        paper_bgcolor: 'rgba(0,0,0,0)',
+        plot_bgcolor: 'rgba(0,0,0,0)',
+        font: { color: fg, family: 'Roboto, Helvetica, Arial, sans-serif', size: 12 },
+    };
+}
+
+/** A w × h image, one cell per data unit, square cells, axes hidden; zoom kept while uirevision stays the same. */
+export function imageLayout(w, h, uirevision) {
+    return Object.assign(themeLayout(), {
+        // The top margin keeps plotly's mode bar above the image rather than over its top-right cells.
+        margin: { l: 0, r: 0, t: 28, b: 0 },
+        xaxis: { visible: false, range: [-0.5, w - 0.5], constrain: 'domain' },
+        yaxis: { visible: false, range: [h - 0.5, -0.5], scaleanchor: 'x', constrain: 'domain' },
+        dragmode: 'zoom',
+        uirevision,
+    });
+}
+
+/** An image trace whose points are reported to our handlers (hoverinfo 'none' fires events without plotly's label). */
+export function imageTrace(source) {
+    return { type: 'image', source, x0: 0, y0: 0, dx: 1, dy: 1, hoverinfo: 'none' };
+}
+
+export function config(name) {
+    return {
+        displaylogo: false,
+        responsive: true,
+        scrollZoom: false,
+        modeBarButtonsToRemove: ['select2d', 'lasso2d', 'autoScale2d', 'toggleSpikelines'],
+        toImageButtonOptions: { filename: `alexvis-${name}`, scale: 3 },
+    };
+}
+
+/** plotly's image trace takes only base64 data URIs as its source. */
+export function dataUri(png) {
+    let binary = '';
+    for (let i = 0; i < png.length; i += 0x8000)
+        binary += String.fromCharCode.apply(null, png.subarray(i, i + 0x8000));
+    return 'data:image/png;base64,' + btoa(binary);
+}
+
+/** Marks a figure as painted (for tests and benchmarks) and tells the page. */
+export function painted(el, key, countMontage) {
+    if (countMontage) el.dataset.painted = String(++metrics.montagesShown);
+    el.dispatchEvent(new CustomEvent('alexvis:painted', { bubbles: true, detail: { key } }));
+}
+
+// ---------- exact values ----------
+
+async function fetchValues(key, invoke) {
+    const cached = values.get(key);
+    if (cached) return cached;
+    if (pending.has(key)) return pending.get(key);
+    const promise = (async () => {
+        if (!bridge) return null;
+        const floats = toFloats(await invoke());
+        if (floats) remember(values, key, floats, VALUE_CACHE);
+        return floats;
+    })().finally(() => pending.delete(key));
+    pending.set(key, promise);
+    return promise;
+}
+
+const channelKey = (version, layer, channel) => `${version}|${layer.index}|${channel}`;
+
+/** One channel's values of image <version>, if this page has them already. */
+export function cachedChannel(version, layer, channel) {
+    return values.get(channelKey(version, layer, channel));
+}
+
+/** One channel's values of image <version>: sent with the figure, or fetched once. */
+export function channelValues(version, layer, channel, sent) {
+    const key = channelKey(version, layer, channel);
+    if (sent) {
+        const floats = toFloats(sent);
+        remember(values, key, floats, VALUE_CACHE);
+        return Promise.resolve(floats);
+    }
+    return fetchValues(key, () => bridge.invokeMethodAsync('ChannelValues', layer.name, channel, version));
+}
+
+/** One filter's weights (in × kh × kw), fetched once. */
+export function filterWeights(layer, filter) {
+    return fetchValues(`w|${layer.index}|${filter}`, () => bridge.invokeMethodAsync('FilterWeights', layer.name, filter));
+}
+
+// ---------- pointing ----------
+
+/**
+ * Calls onHover({ x, y }, event) with the data cell under the mouse and onClick({ x, y }) for a click that was not
+ * a zoom drag, through plotly's own hover and click events. Call after every Plotly.react on the element: when
+ * react has to start the plot afresh, plotly drops the element's listeners.
+ */
+export function listen(el, onHover, onClick) {
+    for (const name of ['plotly_hover', 'plotly_unhover', 'plotly_click']) el.removeAllListeners(name);
+    const cell = data => {
+        const p = data?.points?.[0];
+        return p && typeof p.x === 'number' ? { x: Math.round(p.x), y: Math.round(p.y) } : null;
+    };
+    el.on('plotly_hover', data => {
+        const c = cell(data);
+        if (c && data.event) onHover(c, data.event);
+        else hideTip(el);
+    });
+    el.on('plotly_unhover', () => hideTip(el));
+    if (onClick) el.on('plotly_click', data => { const c = cell(data); if (c) onClick(c); });
+}
+
+function tooltip(el) {
+    let tip = el.parentElement.querySelector(':scope > .av-tooltip');
+    if (!tip) {
+        tip = document.createElement('div');
+        tip.className = 'av-tooltip';
+        tip.setAttribute('role', 'status');
+        tip.dataset.testid = 'tooltip';
+        el.parentElement.appendChild(tip);
+    }
+    return tip;
+}
+
+/** Shows the tooltip by the mouse for hover <id> with a heading; returns it, for showTipValue. */
+export function showTip(el, e, id, head) {
+    const tip = tooltip(el);
+    const host = el.parentElement.getBoundingClientRect();
+    let left = e.clientX - host.left + 14, top = e.clientY - host.top + 14;
+    if (left + 200 > host.width) left = e.clientX - host.left - 200;
+    tip.style.left = `${Math.max(0, left)}px`;
+    tip.style.top = `${Math.max(0, top)}px`;
+    tip.style.display = 'block';
+    tip.dataset.hover = id;
+    tip.dataset.value = '';
+    tip.replaceChildren(line(head), line('…', 'av-tooltip-value'));
+    return tip;
+}
+
+/** Fills in the value line, unless the mouse has moved on to another hover. */
+export function showTipValue(tip, id, text, value, head) {
+    if (tip.dataset.hover !== id) return;
+    tip.dataset.value = value;
+    tip.replaceChildren(line(head), line(text, 'av-tooltip-value'));
+}
+
+function line(text, className) {
+    const div = document.createElement('div');
+    if (className) div.className = className;
+    div.textContent = text;
+    return div;
+}
+
+export function hideTip(el) {
+    const tip = el.parentElement?.querySelector(':scope > .av-tooltip');
+    if (tip) {
+        tip.style.display = 'none';
+        delete tip.dataset.hover;
+    }
+}
+
+/** A tile grid's cell at data (x, y): MontageLayout's geometry (tiles in rows, gaps between them). */
+export function hit(layout, x, y) {
+    if (x < 0 || y < 0 || x >= layout.width || y >= layout.height) return null;
+    const tw = layout.tileWidth + layout.gap, th = layout.tileHeight + layout.gap;
+    const tx = Math.floor(x / tw), ty = Math.floor(y / th);
+    const column = x % tw, row = y % th;
+    if (column >= layout.tileWidth || row >= layout.tileHeight) return null;
+    const channel = ty * layout.columns + tx;
+    return channel < layout.channels ? { channel, row, column } : null;
+}
+
+// ---------- panels below the fold, and cleanup ----------
+
+/** Tells .NET once when the element first comes into view (panels below the fold load their data only then). */
+export function whenVisible(el, callback) {
+    const observer = new IntersectionObserver(entries => {
+        if (entries.some(e => e.isIntersecting)) {
+            observer.disconnect();
+            callback.invokeMethodAsync('Visible');
+        }
+    }, { rootMargin: '120px' });
+    observer.observe(el);
+}
+
+/** Frees a figure's browser resources. */
+export function purge(el) {
+    if (!el) return;
+    redraws.delete(el);
+    if (window.Plotly) window.Plotly.purge(el);
+}
