@@ -1,7 +1,8 @@
 // What the panels' own modules (Components/.../Panel.razor.js) share: plotly.js, loaded once and explicitly; the
 // page's colours, as the server sends them; exact values fetched from the server once per channel or filter; the
-// hover tooltip; and the one number format every figure uses. Only plotly.js's public API is used: points under the
-// mouse come from its plotly_hover and plotly_click events.
+// hover tooltip; and the one number format every figure uses. Only plotly.js's public API is used: the cell under
+// the mouse comes from the figure's own layout (its margins and the axis ranges plotly keeps in el.layout as the
+// student zooms), not from plotly's private fields; plotly's own hover events are throttled to one per 50 ms.
 
 const FIGURE_CACHE = 48;
 const VALUE_CACHE = 512;
@@ -21,6 +22,7 @@ let plotlyLoading = null;
 const values = new Map();    // "version|layer|channel" or "w|layer|filter" → Float32Array
 const pending = new Map();   // same keys → Promise<Float32Array>
 const redraws = new Map();   // element → redraw on an appearance change
+const listening = new WeakSet();
 const metrics = { montagesShown: 0 };
 
 /** Called once per page by PlotsInterop: the server's bridge for exact values, and the colour tables. */
@@ -157,21 +159,42 @@ export function themeLayout() {
     };
 }
 
-/** A w × h image, one cell per data unit, square cells, axes hidden; zoom kept while uirevision stays the same. */
+const IMAGE_MARGIN = { l: 0, r: 0, t: 28, b: 0 };
+
+/**
+ * A w × h image, one cell per data unit, square cells, axes hidden; zoom kept while uirevision stays the same. The
+ * plot area is the whole figure less these margins, and square cells are kept by widening a range around its
+ * centre (constrain 'range'), so the cell under the mouse follows from el.layout alone (dataPoint).
+ */
 export function imageLayout(w, h, uirevision) {
     return Object.assign(themeLayout(), {
         // The top margin keeps plotly's mode bar above the image rather than over its top-right cells.
-        margin: { l: 0, r: 0, t: 28, b: 0 },
-        xaxis: { visible: false, range: [-0.5, w - 0.5], constrain: 'domain' },
-        yaxis: { visible: false, range: [h - 0.5, -0.5], scaleanchor: 'x', constrain: 'domain' },
+        margin: { ...IMAGE_MARGIN },
+        xaxis: { visible: false, range: [-0.5, w - 0.5], constrain: 'range' },
+        yaxis: { visible: false, range: [h - 0.5, -0.5], scaleanchor: 'x', constrain: 'range' },
         dragmode: 'zoom',
         uirevision,
     });
 }
 
-/** An image trace whose points are reported to our handlers (hoverinfo 'none' fires events without plotly's label). */
+/** An image trace; hovers are answered by our own handlers (listen), not plotly's. */
 export function imageTrace(source) {
-    return { type: 'image', source, x0: 0, y0: 0, dx: 1, dy: 1, hoverinfo: 'none' };
+    return { type: 'image', source, x0: 0, y0: 0, dx: 1, dy: 1, hoverinfo: 'skip' };
+}
+
+// The data cell under a mouse event on an imageLayout figure: the axis ranges plotly keeps in el.layout (it writes
+// zooms there), one scale for both axes (square cells) and the ranges' centres at the plot area's centre.
+function dataPoint(el, e) {
+    const xr = el.layout?.xaxis?.range, yr = el.layout?.yaxis?.range;
+    if (!xr || !yr) return null;
+    const box = el.getBoundingClientRect();
+    const left = box.left + IMAGE_MARGIN.l, top = box.top + IMAGE_MARGIN.t;
+    const w = box.width - IMAGE_MARGIN.l - IMAGE_MARGIN.r, h = box.height - IMAGE_MARGIN.t - IMAGE_MARGIN.b;
+    if (e.clientX < left || e.clientX >= left + w || e.clientY < top || e.clientY >= top + h) return null;
+    const scale = Math.min(w / Math.abs(xr[1] - xr[0]), h / Math.abs(yr[1] - yr[0]));
+    const x = (xr[0] + xr[1]) / 2 + Math.sign(xr[1] - xr[0]) * (e.clientX - left - w / 2) / scale;
+    const y = (yr[0] + yr[1]) / 2 - Math.sign(yr[0] - yr[1]) * (top + h / 2 - e.clientY) / scale;
+    return { x: Math.round(x), y: Math.round(y) };
 }
 
 export function config(name) {
@@ -241,22 +264,26 @@ export function filterWeights(layer, filter) {
 
 /**
  * Calls onHover({ x, y }, event) with the data cell under the mouse and onClick({ x, y }) for a click that was not
- * a zoom drag, through plotly's own hover and click events. Call after every Plotly.react on the element: when
- * react has to start the plot afresh, plotly drops the element's listeners.
+ * a zoom drag; once per element (the listeners are the element's, not plotly's, and survive every react).
  */
 export function listen(el, onHover, onClick) {
-    for (const name of ['plotly_hover', 'plotly_unhover', 'plotly_click']) el.removeAllListeners(name);
-    const cell = data => {
-        const p = data?.points?.[0];
-        return p && typeof p.x === 'number' ? { x: Math.round(p.x), y: Math.round(p.y) } : null;
-    };
-    el.on('plotly_hover', data => {
-        const c = cell(data);
-        if (c && data.event) onHover(c, data.event);
+    if (listening.has(el)) return;
+    listening.add(el);
+    let down = null;
+    const onModebar = e => e.target.closest && e.target.closest('.modebar');
+    el.addEventListener('mousemove', e => {
+        const cell = !onModebar(e) && dataPoint(el, e);
+        if (cell) onHover(cell, e);
         else hideTip(el);
     });
-    el.on('plotly_unhover', () => hideTip(el));
-    if (onClick) el.on('plotly_click', data => { const c = cell(data); if (c) onClick(c); });
+    el.addEventListener('mouseleave', () => hideTip(el));
+    el.addEventListener('mousedown', e => { down = { x: e.clientX, y: e.clientY }; });
+    el.addEventListener('click', e => {
+        if (!onClick || onModebar(e)) return;
+        if (down && Math.hypot(e.clientX - down.x, e.clientY - down.y) > 4) return; // that was a zoom drag
+        const cell = dataPoint(el, e);
+        if (cell) onClick(cell);
+    });
 }
 
 function tooltip(el) {
