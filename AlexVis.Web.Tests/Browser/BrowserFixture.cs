@@ -15,6 +15,14 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <summary>Where screenshots go (kept by CI as artifacts; ignored by git).</summary>
     public static string Screenshots { get; } = Directory.CreateDirectory(Path.Combine(AppServer.RepositoryRoot(), "artifacts", "screenshots")).FullName;
 
+    /// <summary>Saves what a page shows (the window, as a projector would) and returns the file's path.</summary>
+    public static async Task<string> ShotAsync(ExplorePage page, string name)
+    {
+        var path = Path.Combine(Screenshots, name + ".png");
+        await page.Page.ScreenshotAsync(new() { Path = path, FullPage = false });
+        return path;
+    }
+
     /// <summary>The address the browser uses.</summary>
     public Uri Url => Proxy.Url;
 

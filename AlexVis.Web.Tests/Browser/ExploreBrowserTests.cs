@@ -16,12 +16,7 @@ public class ExploreBrowserTests(BrowserFixture app, ITestOutputHelper output)
     static readonly string oracle = Path.Combine(AppServer.RepositoryRoot(), "AlexVis.Model.Tests", "TestData", "oracle");
     static readonly string samples = Path.Combine(AppServer.RepositoryRoot(), "samples");
 
-    async Task Shot(ExplorePage page, string name)
-    {
-        var path = Path.Combine(BrowserFixture.Screenshots, name + ".png");
-        await page.Page.ScreenshotAsync(new() { Path = path, FullPage = false });
-        output.WriteLine("screenshot: " + path);
-    }
+    async Task Shot(ExplorePage page, string name) => output.WriteLine("screenshot: " + await BrowserFixture.ShotAsync(page, name));
 
     [Fact]
     public async Task Every_layer_is_reached_with_the_arrow_keys()

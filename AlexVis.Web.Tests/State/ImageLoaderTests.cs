@@ -113,12 +113,23 @@ public sealed class ImageLoaderTests : IDisposable
     }
 
     [Fact]
-    public async Task Closing_the_circuit_ends_the_session_whatever_the_scope_does_later()
+    public async Task Closing_the_circuit_ends_the_session_and_its_room_whatever_the_scope_does_later()
     {
-        await new SessionCircuitHandler(loader).OnCircuitClosedAsync(null!, CancellationToken.None);
+        var bus = new AlexVis.Web.Rooms.InMemoryRoomBus();
+        var directory = new AlexVis.Web.Rooms.RoomDirectory(bus, Microsoft.Extensions.Options.Options.Create(new AlexVisOptions()), TimeProvider.System,
+            NullLogger<AlexVis.Web.Rooms.RoomDirectory>.Instance);
+        var (code, _) = (await directory.StartAsync())!.Value;
+        var room = new AlexVis.Web.Rooms.RoomMembership(directory, bus, selection, loader, circuit, NullLogger<AlexVis.Web.Rooms.RoomMembership>.Instance);
+        Assert.Null(await room.JoinAsync(code));
+        Assert.Equal(1, directory.Census(code)!.Connected);
+
+        await new SessionCircuitHandler(loader, room).OnCircuitClosedAsync(null!, CancellationToken.None);
         Assert.Null(tokens.Find(loader.UploadToken));
         Assert.Equal(0, tokens.Count);
+        Assert.Equal(0, directory.Census(code)!.Connected);
+        Assert.Equal(0, bus.SubscriberCount);
         loader.Dispose(); // the scope's own disposal afterwards is harmless
+        room.Dispose();
     }
 
     [Fact]

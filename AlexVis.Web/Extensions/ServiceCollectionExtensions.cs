@@ -1,5 +1,6 @@
 using AlexVis.Model.Imaging.Isolation;
 using AlexVis.Web.Options;
+using AlexVis.Web.Rooms;
 using AlexVis.Web.Services;
 using AlexVis.Web.State;
 using Microsoft.Extensions.Options;
@@ -46,11 +47,15 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Figures>();
         services.AddSingleton<SampleLibrary>();
         services.AddSingleton<UploadTokens>();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<IRoomBus, InMemoryRoomBus>();
+        services.AddSingleton<RoomDirectory>();
 
         services.AddScoped<CircuitThread>();
         services.AddScoped<ThemeState>();
         services.AddScoped<SelectionState>();
         services.AddScoped<ImageLoader>();
+        services.AddScoped<RoomMembership>();
         services.AddScoped<PlotsInterop>();
         services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, SessionCircuitHandler>();
         return services;

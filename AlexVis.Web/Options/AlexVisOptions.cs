@@ -34,6 +34,9 @@ public sealed class AlexVisOptions
     /// <summary>What goes to the browser.</summary>
     [Required]
     public DisplayOptions Display { get; set; } = new();
+
+    /// <summary>Classroom rooms: how many, how large, how long they live and how often one may try to join.</summary>
+    public RoomOptions Rooms { get; set; } = new();
 }
 
 /// <summary>The one queue all forwards go through.</summary>
@@ -95,4 +98,23 @@ public sealed class DisplayOptions
     [Range(1, 256)]
     public int KernelPageSize { get; set; } = 16;
 
+}
+
+/// <summary>Classroom rooms (see README, *Rooms*).</summary>
+public sealed class RoomOptions
+{
+    /// <summary>Rooms open at once on this server; a teacher past it is told to try later.</summary>
+    [Range(1, 10_000)]
+    public int MaxRooms { get; set; } = 50;
+
+    /// <summary>Students in one room; one more is told the class is full.</summary>
+    [Range(1, 10_000)]
+    public int MaxStudentsPerRoom { get; set; } = 60;
+
+    /// <summary>A room nobody has driven or joined for this long ends (its code stops working).</summary>
+    public TimeSpan IdleExpiry { get; set; } = TimeSpan.FromHours(3);
+
+    /// <summary>Join attempts per client address per minute (a guessed code costs the guesser, not the class).</summary>
+    [Range(1, 10_000)]
+    public int JoinsPerMinute { get; set; } = 20;
 }

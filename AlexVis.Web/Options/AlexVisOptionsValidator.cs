@@ -17,6 +17,9 @@ public sealed class AlexVisOptionsValidator : IValidateOptions<AlexVisOptions>
         Check(options.Decoding, $"{AlexVisOptions.Section}:Decoding", failures);
         Check(options.Samples, $"{AlexVisOptions.Section}:Samples", failures);
         Check(options.Display, $"{AlexVisOptions.Section}:Display", failures);
+        Check(options.Rooms, $"{AlexVisOptions.Section}:Rooms", failures);
+        if (options.Rooms.IdleExpiry < TimeSpan.FromMinutes(1))
+            failures.Add($"{AlexVisOptions.Section}:Rooms:IdleExpiry ({options.Rooms.IdleExpiry}) must be at least a minute.");
         if (options.Inference.MaxBatch > options.Inference.Capacity)
             failures.Add($"{AlexVisOptions.Section}:Inference:MaxBatch ({options.Inference.MaxBatch}) cannot exceed Capacity ({options.Inference.Capacity}).");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

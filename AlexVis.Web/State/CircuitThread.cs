@@ -25,6 +25,9 @@ public sealed class CircuitThread
         return result;
     }
 
+    /// <summary>Runs asynchronous <paramref name="work"/> on the circuit's dispatcher and waits for it to finish.</summary>
+    public Task RunAsync(Func<Task> work) => invoke is null ? work() : invoke(work);
+
     /// <summary>Runs <paramref name="work"/> on the circuit's dispatcher.</summary>
     public Task RunAsync(Action work)
     {

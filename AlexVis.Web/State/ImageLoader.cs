@@ -87,6 +87,21 @@ public sealed class ImageLoader : IDisposable
         return TraceAsync(bytes, samples.FileName(name)!, name);
     }
 
+    /// <summary>
+    /// Shows an image traced on this server before (a room's image: its teacher's upload), by content hash; returns a
+    /// message when its trace is no longer kept here (the current image stays).
+    /// </summary>
+    public string? ShowKnown(string contentKey, string name, string? sampleName)
+    {
+        if (figures.KnownTrace(contentKey) is not { } result)
+            return $"The teacher's photo '{name}' is no longer on this server; ask your teacher to show it again.";
+        Interlocked.Increment(ref latestRequest); // a load still on its way is older than this
+        Image = new TracedImage(Interlocked.Increment(ref versions), name, contentKey, sampleName, $"api/crops/{contentKey}.png", result.Trace, TimeSpan.Zero);
+        Busy = null;
+        Changed?.Invoke();
+        return null;
+    }
+
     /// <summary>Reads, checks and traces an uploaded file; returns a message for the student when it fails (the current image stays).</summary>
     public async Task<string?> UploadAsync(Stream content, long size, string name)
     {

@@ -55,6 +55,33 @@ public class ExploreTests : ComponentTest
     }
 
     [Fact]
+    public async Task A_wrong_class_code_in_the_link_is_a_clear_message_and_the_page_explores_alone()
+    {
+        await StartModelAsync();
+        Services.GetRequiredService<NavigationManager>().NavigateTo("/room/ABCDEF");
+        var cut = Render<AlexVis.Web.Components.Pages.Explore.Explore>(p => p.Add(x => x.RoomCode, "ABCDEF"));
+        cut.WaitForAssertion(() => Assert.Contains("There is no class with the code ABCDEF", cut.Find("[data-testid=room-error]").TextContent));
+        Assert.Contains("You can explore on your own below.", cut.Find("[data-testid=room-error]").TextContent);
+        cut.WaitForAssertion(() => Assert.NotNull(Loader.Image), TimeSpan.FromSeconds(30)); // the default sample, as alone
+        Assert.NotEmpty(cut.FindAll("[data-testid=room-start]"));
+    }
+
+    [Fact]
+    public async Task Starting_a_class_shows_its_code_link_and_qr_code_and_a_student_page_follows()
+    {
+        await StartModelAsync();
+        var cut = Render<AlexVis.Web.Components.Pages.Explore.Explore>();
+        cut.WaitForAssertion(() => Assert.NotNull(Loader.Image), TimeSpan.FromSeconds(30));
+        cut.Find("[data-testid=room-start]").Click();
+        var code = cut.WaitForElement("[data-testid=room-code]").TextContent;
+        Assert.Matches("^[A-HJ-NP-Z2-9]{6}$", code);
+        Assert.EndsWith($"/room/{code}", cut.Find("[data-testid=room-link]").GetAttribute("href"));
+        var qr = Convert.FromBase64String(cut.Find("[data-testid=room-qr]").GetAttribute("src")!["data:image/png;base64,".Length..]);
+        Assert.Equal([0x89, 0x50, 0x4E, 0x47], qr[..4]); // a PNG
+        Assert.Equal("0 students · 0 following · 0 on their own", cut.Find("[data-testid=room-census]").TextContent);
+    }
+
+    [Fact]
     public void Dropouts_in_the_address_are_ignored()
     {
         Services.GetRequiredService<NavigationManager>().NavigateTo("/?layer=drop6");

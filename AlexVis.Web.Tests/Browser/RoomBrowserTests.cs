@@ -1,0 +1,82 @@
+using AlexVis.Harness;
+using AlexVis.Model.Network;
+using Xunit.Abstractions;
+
+namespace AlexVis.Web.Tests.Browser;
+
+/// <summary>
+/// A class in real browsers: the teacher in the fixture's Chromium, the students in another Chromium (another profile,
+/// so nothing shared but the server), each page its own circuit.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public class RoomBrowserTests(BrowserFixture app, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task The_class_follows_the_teacher_branches_off_comes_back_and_a_late_joiner_starts_where_the_class_is()
+    {
+        var teacher = await app.OpenAsync("?sample=chelsea");
+        await teacher.Page.Locator("[data-testid=room-start]").ClickAsync();
+        var code = (await teacher.Page.Locator("[data-testid=room-code]").InnerTextAsync()).Trim();
+        var link = await teacher.Page.Locator("[data-testid=room-link]").GetAttributeAsync("href");
+        Assert.Equal(new Uri(app.Url, $"room/{code}").ToString(), link);
+        Assert.DoesNotContain(code, teacher.Page.Url); // the teacher's page keeps its own address; its key is in no link
+
+        await using var students = await Chromium.LaunchAsync();
+        var student = new ExplorePage(await students.NewPageAsync());
+        await student.OpenAsync(app.Url, $"room/{code}");
+        Assert.StartsWith("Following the teacher", await student.Page.Locator("[data-testid=room-status]").InnerTextAsync());
+        await teacher.Page.Locator("[data-testid=room-census]", new() { HasTextString = "1 student · 1 following" }).WaitForAsync();
+
+        // The teacher steps through five layers; each time the student's page shows the same layer, painted.
+        for (int i = 1; i <= 5; i++)
+        {
+            var layer = AlexNetLayers.Visible[i];
+            await teacher.Page.Locator("[data-testid=layer-next]").ClickAsync();
+            await teacher.WaitForLayerAsync(layer.Index, layer.IsSpatial);
+            await student.WaitForLayerAsync(layer.Index, layer.IsSpatial, timeout: 10_000);
+            Assert.Equal(await teacher.LayerLabelAsync(), await student.LayerLabelAsync());
+        }
+
+        // The teacher opens a channel by clicking its map; the student's page opens the same one.
+        var (x, y) = await teacher.CellPointAsync(7, 3, 3);
+        await teacher.Page.Mouse.ClickAsync(x, y);
+        var title = $"{AlexNetLayers.Visible[5].Alias} · channel 7 ";
+        await teacher.Page.Locator("[data-testid=channel-title]", new() { HasTextString = title }).WaitForAsync();
+        await student.Page.Locator("[data-testid=channel-title]", new() { HasTextString = title }).WaitForAsync(new() { Timeout = 10_000 });
+
+        // The student steps on his own: following pauses, and the teacher's next step does not move him.
+        await student.Page.Locator("[data-testid=layer-prev]").ClickAsync();
+        await student.Page.Locator("[data-testid=room-status]", new() { HasTextString = "Following paused" }).WaitForAsync();
+        await teacher.Page.Locator("[data-testid=room-census]", new() { HasTextString = "1 on their own" }).WaitForAsync();
+        var mine = await student.LayerLabelAsync();
+        var next = AlexNetLayers.Visible[6];
+        await teacher.Page.Locator("[data-testid=layer-next]").ClickAsync();
+        await teacher.WaitForLayerAsync(next.Index, next.IsSpatial);
+        await Task.Delay(500);
+        Assert.Equal(mine, await student.LayerLabelAsync());
+
+        // Back to the teacher: the student's page shows where the class is now.
+        await student.Page.Locator("[data-testid=room-back]").ClickAsync();
+        await student.WaitForLayerAsync(next.Index, next.IsSpatial, timeout: 10_000);
+        Assert.StartsWith("Following the teacher", await student.Page.Locator("[data-testid=room-status]").InnerTextAsync());
+
+        // A late joiner starts from the class's current layer at once.
+        var late = new ExplorePage(await students.NewPageAsync());
+        await late.OpenAsync(app.Url, $"room/{code}");
+        await late.WaitForLayerAsync(next.Index, next.IsSpatial, timeout: 10_000);
+        await teacher.Page.Locator("[data-testid=room-census]", new() { HasTextString = "2 students · 2 following" }).WaitForAsync();
+        output.WriteLine($"class {code}: {await teacher.Page.Locator("[data-testid=room-census]").InnerTextAsync()}");
+        output.WriteLine("screenshot: " + await BrowserFixture.ShotAsync(teacher, "10-room-teacher"));
+        output.WriteLine("screenshot: " + await BrowserFixture.ShotAsync(late, "11-room-student"));
+    }
+
+    [Fact]
+    public async Task A_wrong_code_says_so_and_the_page_explores_alone()
+    {
+        var page = new ExplorePage(await app.Browser.NewPageAsync());
+        await page.OpenAsync(app.Url, "room/ZZZZZZ");
+        Assert.Contains("There is no class with the code ZZZZZZ", await page.Page.Locator("[data-testid=room-error]").InnerTextAsync());
+        Assert.True(await page.Page.Locator("[data-testid=room-start]").IsVisibleAsync());
+    }
+}
+

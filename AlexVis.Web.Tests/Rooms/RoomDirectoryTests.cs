@@ -1,0 +1,104 @@
+using AlexVis.Web.Options;
+using AlexVis.Web.Rooms;
+using AlexVis.Web.Tests.Support;
+using Microsoft.Extensions.Logging;
+
+namespace AlexVis.Web.Tests.Rooms;
+
+public class RoomDirectoryTests
+{
+    readonly InMemoryRoomBus bus = new();
+    readonly ManualClock clock = new();
+    readonly RecordingLogger<RoomDirectory> log = new();
+    readonly RoomDirectory directory;
+
+    public RoomDirectoryTests() => directory = new RoomDirectory(bus,
+        Microsoft.Extensions.Options.Options.Create(new AlexVisOptions { Rooms = { MaxRooms = 3, MaxStudentsPerRoom = 2, IdleExpiry = TimeSpan.FromMinutes(30) } }),
+        clock, log);
+
+    [Fact]
+    public async Task A_class_gets_a_six_character_code_without_0_O_1_or_I_and_a_128_bit_teacher_key()
+    {
+        var codes = new HashSet<string>();
+        for (int i = 0; i < 3; i++)
+        {
+            var (code, key) = (await directory.StartAsync())!.Value;
+            Assert.Matches("^[A-HJ-NP-Z2-9]{6}$", code);
+            Assert.Equal(32, key.Length); // 16 random bytes in hex
+            Assert.True(codes.Add(code));
+            Assert.Equal(1, (await bus.ReadAsync(code))!.Version);
+        }
+        Assert.Null(await directory.StartAsync()); // MaxRooms = 3
+        Assert.Contains(log.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("3 rooms are open"));
+    }
+
+    [Theory]
+    [InlineData(" k7m-px2 ", "K7MPX2")]
+    [InlineData("K7MPX2", "K7MPX2")]
+    [InlineData("K7MPX", null)]    // too short
+    [InlineData("K7MPXO", null)]   // O is not in the alphabet
+    [InlineData(null, null)]
+    public void Typed_codes_are_forgiving_about_case_spaces_and_dashes(string? typed, string? code) =>
+        Assert.Equal(code, RoomDirectory.Normalise(typed));
+
+    [Fact]
+    public async Task Wrong_unknown_and_full_rooms_are_clear_messages()
+    {
+        var (code, _) = (await directory.StartAsync())!.Value;
+        Assert.Equal("'hello' is not a class code: codes have 6 letters and digits, like K7MPX2.", (await directory.JoinAsync("hello", "s0")).Error);
+        Assert.Equal("There is no class with the code ABCDEF: it may have ended. Ask your teacher for the code, or explore on your own.",
+            (await directory.JoinAsync("abcdef", "s0")).Error);
+        Assert.Null((await directory.JoinAsync(code, "s1")).Error);
+        Assert.Null((await directory.JoinAsync(code.ToLowerInvariant(), "s2")).Error);
+        Assert.Null((await directory.JoinAsync(code, "s2")).Error); // the same page again (a reconnect) is no new student
+        Assert.Equal($"Class {code} is full (2 students). Explore on your own, or ask your teacher.", (await directory.JoinAsync(code, "s3")).Error);
+        Assert.Equal(new RoomCensus(2, 2), directory.Census(code));
+    }
+
+    [Fact]
+    public async Task Only_the_teacher_key_changes_a_room_and_a_forged_change_is_logged()
+    {
+        var (code, key) = (await directory.StartAsync())!.Value;
+        Assert.False(await directory.DriveAsync(code, "0123456789abcdef0123456789abcdef", s => s with { Layer = "fc8" }, "student page 42"));
+        Assert.False(await directory.DriveAsync(code, null, s => s with { Layer = "fc8" }, "student page 43"));
+        Assert.Equal("conv1", (await bus.ReadAsync(code))!.Layer);
+        Assert.Contains(log.Entries, e => e.Level == LogLevel.Warning && e.Message == $"Refused a change to room {code} from student page 42: it does not hold the teacher's key");
+
+        Assert.True(await directory.DriveAsync(code, key, s => s with { Layer = "fc8", Version = 99 }, "the teacher"));
+        var state = (await bus.ReadAsync(code))!;
+        Assert.Equal(("fc8", 2L), (state.Layer, state.Version)); // the version is the directory's, not the caller's
+    }
+
+    [Fact]
+    public async Task Idle_rooms_end_and_their_codes_stop_working()
+    {
+        var (idle, _) = (await directory.StartAsync())!.Value;
+        var (busy, key) = (await directory.StartAsync())!.Value;
+        clock.Advance(TimeSpan.FromMinutes(20));
+        Assert.True(await directory.DriveAsync(busy, key, s => s with { Channel = 3 }, "the teacher"));
+        clock.Advance(TimeSpan.FromMinutes(20));
+        await directory.SweepAsync();
+        Assert.Null(await bus.ReadAsync(idle));
+        Assert.StartsWith("There is no class with the code", (await directory.JoinAsync(idle, "s")).Error);
+        Assert.Null((await directory.JoinAsync(busy, "s")).Error);
+        Assert.Equal(1, directory.Count);
+    }
+
+    [Fact]
+    public async Task The_census_counts_who_follows_and_who_has_branched_off()
+    {
+        var (code, key) = (await directory.StartAsync())!.Value;
+        var changes = 0;
+        directory.CensusChanged += c => changes += c == code ? 1 : 0;
+        await directory.JoinAsync(code, "a");
+        await directory.JoinAsync(code, "b");
+        directory.SetFollowing(code, "b", false);
+        Assert.Equal(new RoomCensus(2, 1), directory.Census(code));
+        Assert.Equal(1, directory.Census(code)!.Branched);
+        directory.Leave(code, "a");
+        Assert.Equal(new RoomCensus(1, 0), directory.Census(code));
+        Assert.Equal(4, changes);
+        Assert.True(await directory.EndAsync(code, key));
+        Assert.Null(directory.Census(code));
+    }
+}

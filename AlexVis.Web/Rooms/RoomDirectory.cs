@@ -1,0 +1,170 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using AlexVis.Web.Options;
+using Microsoft.Extensions.Options;
+
+namespace AlexVis.Web.Rooms;
+
+/// <summary>How many students a room has, and how many of them follow the teacher right now.</summary>
+/// <param name="Connected">Students in the room.</param>
+/// <param name="Following">Students whose page follows the teacher's.</param>
+public sealed record RoomCensus(int Connected, int Following)
+{
+    /// <summary>Students who have branched off to explore on their own.</summary>
+    public int Branched => Connected - Following;
+}
+
+/// <summary>A join's answer: the room's state, or a message for the student.</summary>
+/// <param name="State">The room's current state (a late joiner starts from it).</param>
+/// <param name="Error">Why the student could not join.</param>
+public sealed record RoomJoin(RoomState? State, string? Error);
+
+/// <summary>
+/// The rooms this server runs: their codes, their teachers' keys (only a hash is kept), who is in each and who
+/// follows, the limits, and idle rooms' end. Changing a room needs its teacher key, checked here on the server
+/// whatever a page sends.
+/// </summary>
+public sealed class RoomDirectory(IRoomBus bus, IOptions<AlexVisOptions> options, TimeProvider time, ILogger<RoomDirectory> logger)
+{
+    /// <summary>The characters of a room code: no 0/O or 1/I, which a class misreads from a projector.</summary>
+    public const string Alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+    /// <summary>Characters in a room code.</summary>
+    public const int CodeLength = 6;
+
+    readonly RoomOptions limits = options.Value.Rooms;
+    readonly ConcurrentDictionary<string, Room> rooms = new();
+
+    /// <summary>Raised (on any thread) with a room's code when its census changed.</summary>
+    public event Action<string>? CensusChanged;
+
+    /// <summary>Rooms open on this server.</summary>
+    public int Count => rooms.Count;
+
+    /// <summary>A code as typed by a student, in the canonical form (upper case, without spaces or dashes); null if it cannot be one.</summary>
+    public static string? Normalise(string? typed)
+    {
+        if (typed is null) return null;
+        var code = new string(typed.Where(c => !char.IsWhiteSpace(c) && c != '-').ToArray()).ToUpperInvariant();
+        return code.Length == CodeLength && code.All(Alphabet.Contains) ? code : null;
+    }
+
+    /// <summary>Opens a room: its code and the teacher's key (128 random bits, given only to the teacher's page); null with a reason when the server has no room left.</summary>
+    public async Task<(string Code, string TeacherKey)?> StartAsync()
+    {
+        await SweepAsync();
+        if (rooms.Count >= limits.MaxRooms)
+        {
+            logger.LogWarning("A class could not start: {Rooms} rooms are open, the most this server runs", rooms.Count);
+            return null;
+        }
+        var key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        while (true)
+        {
+            var code = new string(RandomNumberGenerator.GetItems<char>(Alphabet, CodeLength));
+            if (!rooms.TryAdd(code, new Room(SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(key)), time.GetUtcNow()))) continue;
+            await bus.PublishAsync(RoomState.Initial(code) with { Version = 1 });
+            logger.LogInformation("Room {Code} started", code);
+            return (code, key);
+        }
+    }
+
+    /// <summary>Adds a student to a room; the answer carries the room's current state, or why not.</summary>
+    public async Task<RoomJoin> JoinAsync(string? typed, string member)
+    {
+        await SweepAsync();
+        if (Normalise(typed) is not { } code)
+            return new(null, $"'{typed}' is not a class code: codes have {CodeLength} letters and digits, like K7MPX2.");
+        if (!rooms.TryGetValue(code, out var room) || await bus.ReadAsync(code) is not { } state)
+            return new(null, $"There is no class with the code {code}: it may have ended. Ask your teacher for the code, or explore on your own.");
+        lock (room)
+        {
+            if (room.Members.Count >= limits.MaxStudentsPerRoom && !room.Members.ContainsKey(member))
+                return new(null, $"Class {code} is full ({limits.MaxStudentsPerRoom} students). Explore on your own, or ask your teacher.");
+            room.Members[member] = true;
+            room.Touch(time.GetUtcNow());
+        }
+        CensusChanged?.Invoke(code);
+        return new(state, null);
+    }
+
+    /// <summary>Takes a student out of a room (the page closed, or the student left).</summary>
+    public void Leave(string code, string member)
+    {
+        if (rooms.TryGetValue(code, out var room) && room.Members.TryRemove(member, out _))
+            CensusChanged?.Invoke(code);
+    }
+
+    /// <summary>Records whether a student follows the teacher or has branched off.</summary>
+    public void SetFollowing(string code, string member, bool following)
+    {
+        if (rooms.TryGetValue(code, out var room) && room.Members.TryGetValue(member, out var was) && was != following
+            && room.Members.TryUpdate(member, following, was))
+            CensusChanged?.Invoke(code);
+    }
+
+    /// <summary>Who is in a room now; null for a room this server does not run.</summary>
+    public RoomCensus? Census(string code) =>
+        rooms.TryGetValue(code, out var room) ? new RoomCensus(room.Members.Count, room.Members.Values.Count(f => f)) : null;
+
+    /// <summary>
+    /// Changes a room, if <paramref name="teacherKey"/> is its teacher's: the change gets the next version and goes to
+    /// every follower. Anyone else's attempt is refused and logged (a page's UI never offers it; a forged call can).
+    /// </summary>
+    /// <param name="code">The room.</param>
+    /// <param name="teacherKey">The key the caller holds.</param>
+    /// <param name="change">The new state from the kept one (its version is set here).</param>
+    /// <param name="who">Who asks, for the log.</param>
+    public async Task<bool> DriveAsync(string code, string? teacherKey, Func<RoomState, RoomState> change, string who)
+    {
+        if (!rooms.TryGetValue(code, out var room) || !room.Holds(teacherKey))
+        {
+            logger.LogWarning("Refused a change to room {Code} from {Who}: it does not hold the teacher's key", code, who);
+            return false;
+        }
+        room.Touch(time.GetUtcNow());
+        for (int attempt = 0; attempt < 8; attempt++)
+        {
+            if (await bus.ReadAsync(code) is not { } kept) return false;
+            if (await bus.PublishAsync(change(kept) with { Code = code, Version = kept.Version + 1 })) return true;
+        }
+        return false;
+    }
+
+    /// <summary>Ends a room, if <paramref name="teacherKey"/> is its teacher's.</summary>
+    public async Task<bool> EndAsync(string code, string? teacherKey)
+    {
+        if (!rooms.TryGetValue(code, out var room) || !room.Holds(teacherKey)) return false;
+        rooms.TryRemove(code, out _);
+        await bus.RemoveAsync(code);
+        logger.LogInformation("Room {Code} ended by its teacher", code);
+        return true;
+    }
+
+    /// <summary>Ends the rooms nobody has driven or joined for <see cref="RoomOptions.IdleExpiry"/>.</summary>
+    public async Task SweepAsync()
+    {
+        var now = time.GetUtcNow();
+        foreach (var (code, room) in rooms)
+        {
+            if (now - room.LastActive < limits.IdleExpiry || !rooms.TryRemove(new(code, room))) continue;
+            await bus.RemoveAsync(code);
+            logger.LogInformation("Room {Code} ended after {Idle} without activity", code, limits.IdleExpiry);
+        }
+    }
+
+    sealed class Room(byte[] keyHash, DateTimeOffset started)
+    {
+        long lastActive = started.UtcTicks;
+
+        public ConcurrentDictionary<string, bool> Members { get; } = new();
+
+        public DateTimeOffset LastActive => new(Interlocked.Read(ref lastActive), TimeSpan.Zero);
+
+        public void Touch(DateTimeOffset now) => Interlocked.Exchange(ref lastActive, now.UtcTicks);
+
+        // Compared in constant time: how long a refusal takes says nothing about the key.
+        public bool Holds(string? key) =>
+            key is not null && CryptographicOperations.FixedTimeEquals(SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(key)), keyHash);
+    }
+}

@@ -1,0 +1,233 @@
+using System.Threading.Channels;
+using AlexVis.Web.State;
+
+namespace AlexVis.Web.Rooms;
+
+/// <summary>What a page is in a room.</summary>
+public enum RoomRole
+{
+    /// <summary>Exploring alone.</summary>
+    None,
+    /// <summary>Leads a room: its selection and image are the room's.</summary>
+    Teacher,
+    /// <summary>In a room: follows the teacher until branching off.</summary>
+    Student,
+}
+
+/// <summary>
+/// One page's part in a room (one per circuit). A teacher's selection and image become the room's state; a student's
+/// page applies the room's states, newest only (a capacity-1 inbox that drops the older state, so one slow browser
+/// holds nobody else up), on the circuit's dispatcher, until the student makes a selection of his own ("following
+/// paused"); "back to the teacher" applies the latest state again. The theme stays the student's.
+/// </summary>
+public sealed class RoomMembership : IDisposable
+{
+    readonly RoomDirectory directory;
+    readonly IRoomBus bus;
+    readonly SelectionState selection;
+    readonly ImageLoader loader;
+    readonly CircuitThread circuit;
+    readonly ILogger<RoomMembership> logger;
+    readonly string member = Guid.NewGuid().ToString("N");
+    readonly Channel<RoomState> inbox = Channel.CreateBounded<RoomState>(new BoundedChannelOptions(1)
+    {
+        FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true,
+    });
+    readonly CancellationTokenSource lifetime = new();
+    string? teacherKey;
+    IDisposable? subscription;
+    RoomState? latest;
+    int seenRecall;
+    bool applying;
+    int disposed;
+
+    /// <summary>Creates a membership in no room.</summary>
+    public RoomMembership(RoomDirectory directory, IRoomBus bus, SelectionState selection, ImageLoader loader, CircuitThread circuit,
+        ILogger<RoomMembership> logger)
+    {
+        this.directory = directory;
+        this.bus = bus;
+        this.selection = selection;
+        this.loader = loader;
+        this.circuit = circuit;
+        this.logger = logger;
+    }
+
+    /// <summary>Raised (on the circuit's dispatcher, or any thread for the census) when anything shown about the room changed.</summary>
+    public event Action? Changed;
+
+    /// <summary>Raised with a message for the student about the room (the teacher's photo could not be shown).</summary>
+    public event Action<string>? Problem;
+
+    /// <summary>Teacher, student, or neither.</summary>
+    public RoomRole Role { get; private set; }
+
+    /// <summary>The room's code, in a room.</summary>
+    public string? Code { get; private set; }
+
+    /// <summary>A student's page follows the teacher's (false once the student branched off).</summary>
+    public bool Following { get; private set; }
+
+    /// <summary>For the teacher: who is in the class.</summary>
+    public RoomCensus? Census => Role == RoomRole.Teacher && Code is { } code ? directory.Census(code) : null;
+
+    /// <summary>Opens a room led by this page; returns a message when the server cannot open one.</summary>
+    public async Task<string?> StartClassAsync()
+    {
+        if (Role != RoomRole.None) return null;
+        if (await directory.StartAsync() is not var (code, key))
+            return "No class can start now: this server runs as many as it may. Try again later.";
+        (Role, Code, teacherKey) = (RoomRole.Teacher, code, key);
+        selection.Changed += OnTeacherChanged;
+        loader.Changed += OnTeacherChanged;
+        directory.CensusChanged += OnCensus;
+        OnTeacherChanged();
+        Changed?.Invoke();
+        return null;
+    }
+
+    /// <summary>Joins a room as a student; returns a message naming the problem when the code is wrong, expired or the class full.</summary>
+    public async Task<string?> JoinAsync(string? code)
+    {
+        if (Role != RoomRole.None) return Code == RoomDirectory.Normalise(code) ? null : "This page is already in a class.";
+        var join = await directory.JoinAsync(code, member);
+        if (join.Error is { } error) return error;
+        (Role, Code, Following) = (RoomRole.Student, join.State!.Code, true);
+        seenRecall = join.State.Recall;
+        subscription = bus.Subscribe(Code, state => inbox.Writer.TryWrite(state));
+        selection.Changed += OnStudentSelection;
+        loader.Changed += OnStudentImage;
+        inbox.Writer.TryWrite(join.State); // a late joiner starts from the current state at once
+        _ = Task.Run(PumpAsync);
+        Changed?.Invoke();
+        return null;
+    }
+
+    /// <summary>A student who branched off follows the teacher again, from the latest state.</summary>
+    public Task BackToTeacherAsync()
+    {
+        if (Role != RoomRole.Student || Following) return Task.CompletedTask;
+        Follow(true);
+        var state = latest;
+        latest = null;
+        return state is null ? Task.CompletedTask : ApplyAsync(state);
+    }
+
+    /// <summary>The teacher brings every student who branched off back to the teacher's view.</summary>
+    public Task<bool> BringEveryoneBackAsync() =>
+        Role == RoomRole.Teacher && Code is { } code
+            ? directory.DriveAsync(code, teacherKey, s => s with { Recall = s.Recall + 1 }, "the teacher's page")
+            : Task.FromResult(false);
+
+    /// <summary>
+    /// The change path: makes the room show this page's selection and image. It needs the teacher's key, which only
+    /// the teacher's page holds; from a student's page it is refused by the directory (and logged).
+    /// </summary>
+    public Task<bool> PublishAsync()
+    {
+        if (Code is not { } code) return Task.FromResult(false);
+        var image = loader.Image is { } i ? new RoomImage(i.ContentKey, i.Name, i.SampleName) : null;
+        var current = selection.Current;
+        return directory.DriveAsync(code, teacherKey, s => RoomState.Of(code, s.Version, image, current, s.Recall),
+            Role == RoomRole.Teacher ? "the teacher's page" : $"student page {member[..8]}");
+    }
+
+    (RoomImage?, AlexVis.Web.State.Selection)? published;
+
+    // Only what the class sees: a busy line on the teacher's page is no change of the room.
+    void OnTeacherChanged()
+    {
+        var shown = (loader.Image is { } i ? new RoomImage(i.ContentKey, i.Name, i.SampleName) : null, selection.Current);
+        if (Equals(shown, published)) return;
+        published = shown;
+        _ = PublishAsync();
+    }
+
+    void OnCensus(string code)
+    {
+        if (code == Code) Changed?.Invoke();
+    }
+
+    async Task PumpAsync()
+    {
+        try
+        {
+            await foreach (var state in inbox.Reader.ReadAllAsync(lifetime.Token))
+                await circuit.RunAsync(() => ApplyAsync(state));
+        }
+        catch (OperationCanceledException) { }
+        catch (ObjectDisposedException) { } // the circuit ended while a state was on its way
+        catch (Exception e)
+        {
+            logger.LogError(e, "Following room {Code} failed", Code);
+        }
+    }
+
+    /// <summary>Applies a newer room state if this student follows (a recall makes him follow again).</summary>
+    async Task ApplyAsync(RoomState state)
+    {
+        if (latest is not null && state.Version <= latest.Version) return;
+        latest = state;
+        if (state.Recall > seenRecall)
+        {
+            seenRecall = state.Recall;
+            if (!Following) Follow(true);
+        }
+        if (!Following)
+        {
+            Changed?.Invoke();
+            return;
+        }
+        applying = true;
+        try
+        {
+            selection.Apply(state.Selection());
+            if (state.Image is { } image && loader.Image?.ContentKey != image.ContentKey)
+            {
+                var problem = image.SampleName is { } sample ? await loader.LoadSampleAsync(sample) : loader.ShowKnown(image.ContentKey, image.Name, null);
+                if (problem is not null) Problem?.Invoke(problem);
+            }
+        }
+        finally
+        {
+            applying = false;
+        }
+        Changed?.Invoke();
+    }
+
+    // A selection of the student's own: following pauses (the room's changes are kept, not shown).
+    void OnStudentSelection()
+    {
+        if (!applying && Following) Follow(false);
+    }
+
+    // A photo of the student's own (a sample or an upload) pauses following too.
+    void OnStudentImage()
+    {
+        if (!applying && Following && loader.Image is { } image && image.ContentKey != latest?.Image?.ContentKey && loader.Busy is null)
+            Follow(false);
+    }
+
+    void Follow(bool following)
+    {
+        Following = following;
+        if (Code is { } code) directory.SetFollowing(code, member, following);
+        Changed?.Invoke();
+    }
+
+    /// <summary>Leaves the room: no more states, and the teacher's census counts one fewer.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) == 1) return;
+        lifetime.Cancel();
+        inbox.Writer.TryComplete();
+        subscription?.Dispose();
+        selection.Changed -= OnTeacherChanged;
+        loader.Changed -= OnTeacherChanged;
+        selection.Changed -= OnStudentSelection;
+        loader.Changed -= OnStudentImage;
+        directory.CensusChanged -= OnCensus;
+        if (Role == RoomRole.Student && Code is { } code) directory.Leave(code, member);
+        lifetime.Dispose();
+    }
+}

@@ -1,0 +1,37 @@
+using AlexVis.Model.Network;
+using AlexVis.Model.Visualization;
+using AlexVis.Web.State;
+
+namespace AlexVis.Web.Rooms;
+
+/// <summary>The image a room shows: a bundled sample by name, or the teacher's upload by content hash.</summary>
+/// <param name="ContentKey">Hash of the image's bytes (the shared caches' key).</param>
+/// <param name="Name">The file name shown.</param>
+/// <param name="SampleName">The bundled sample's name, when it is one (any server can load it).</param>
+public sealed record RoomImage(string ContentKey, string Name, string? SampleName);
+
+/// <summary>
+/// What a room's followers see, as plain values that travel between servers: each change gets the next version,
+/// and a receiver applies a state only if its version is newer than the one it has.
+/// </summary>
+/// <param name="Code">The room's code.</param>
+/// <param name="Version">Increases with every change the teacher makes.</param>
+/// <param name="Image">The image shown; null before the teacher has one.</param>
+/// <param name="Layer">The layer, by alias.</param>
+/// <param name="Channel">The open channel, if any.</param>
+/// <param name="Scale">The montage's colour scale.</param>
+/// <param name="Colormap">The colormap.</param>
+/// <param name="Recall">Increases when the teacher brings everyone back: every student follows again.</param>
+public sealed record RoomState(string Code, long Version, RoomImage? Image, string Layer, int? Channel, ScaleMode Scale, Colormap Colormap, int Recall = 0)
+{
+    /// <summary>A new room's state: the first layer, nothing open.</summary>
+    public static RoomState Initial(string code) => Of(code, 0, null, AlexVis.Web.State.Selection.Initial, 0);
+
+    /// <summary>A room state from a teacher's selection and image.</summary>
+    public static RoomState Of(string code, long version, RoomImage? image, Selection selection, int recall) =>
+        new(code, version, image, selection.Layer.Alias, selection.Channel, selection.Scale, selection.Colormap, recall);
+
+    /// <summary>The selection a follower applies (an unknown layer, from a newer server, falls back to the first).</summary>
+    public Selection Selection() =>
+        new AlexVis.Web.State.Selection(AlexNetLayers.Find(Layer) ?? AlexNetLayers.Visible[0], null, Scale, Colormap).WithChannel(Channel);
+}
