@@ -16,6 +16,26 @@ public class RoomDirectoryTests
         Microsoft.Extensions.Options.Options.Create(new AlexVisOptions { Rooms = { MaxRooms = 3, MaxStudentsPerRoom = 2, IdleExpiry = TimeSpan.FromMinutes(30) } }),
         clock, log);
 
+    int addresses;
+
+    /// <summary>A join from an address of its own (the rate limit is tested on its own).</summary>
+    Task<RoomJoin> Join(string? code, string member) => directory.JoinAsync(code, member, $"10.0.0.{++addresses}");
+
+    [Fact]
+    public async Task Joins_from_one_address_are_limited_per_minute_and_others_are_not()
+    {
+        var limited = new RoomDirectory(bus,
+            Microsoft.Extensions.Options.Options.Create(new AlexVisOptions { Rooms = { JoinsPerMinute = 3 } }), clock, log);
+        var (code, _) = (await limited.StartAsync())!.Value;
+        Assert.StartsWith("There is no class", (await limited.JoinAsync("ABCDEF", "s0", "192.0.2.7")).Error); // a guess counts too
+        Assert.Null((await limited.JoinAsync(code, "s1", "192.0.2.7")).Error);
+        Assert.Null((await limited.JoinAsync(code, "s2", "192.0.2.7")).Error);
+        var refused = await limited.JoinAsync(code, "s3", "192.0.2.7");
+        Assert.Equal("Too many attempts to join a class from this device: wait a minute and try again.", refused.Error);
+        Assert.Contains(log.Entries, e => e.Level == LogLevel.Warning && e.Message == "Refused a join from 192.0.2.7: more than 3 attempts in a minute");
+        Assert.Null((await limited.JoinAsync(code, "s4", "192.0.2.8")).Error);
+    }
+
     [Fact]
     public async Task A_class_gets_a_six_character_code_without_0_O_1_or_I_and_a_128_bit_teacher_key()
     {
@@ -45,13 +65,13 @@ public class RoomDirectoryTests
     public async Task Wrong_unknown_and_full_rooms_are_clear_messages()
     {
         var (code, _) = (await directory.StartAsync())!.Value;
-        Assert.Equal("'hello' is not a class code: codes have 6 letters and digits, like K7MPX2.", (await directory.JoinAsync("hello", "s0")).Error);
+        Assert.Equal("'hello' is not a class code: codes have 6 letters and digits, like K7MPX2.", (await Join("hello", "s0")).Error);
         Assert.Equal("There is no class with the code ABCDEF: it may have ended. Ask your teacher for the code, or explore on your own.",
-            (await directory.JoinAsync("abcdef", "s0")).Error);
-        Assert.Null((await directory.JoinAsync(code, "s1")).Error);
-        Assert.Null((await directory.JoinAsync(code.ToLowerInvariant(), "s2")).Error);
-        Assert.Null((await directory.JoinAsync(code, "s2")).Error); // the same page again (a reconnect) is no new student
-        Assert.Equal($"Class {code} is full (2 students). Explore on your own, or ask your teacher.", (await directory.JoinAsync(code, "s3")).Error);
+            (await Join("abcdef", "s0")).Error);
+        Assert.Null((await Join(code, "s1")).Error);
+        Assert.Null((await Join(code.ToLowerInvariant(), "s2")).Error);
+        Assert.Null((await Join(code, "s2")).Error); // the same page again (a reconnect) is no new student
+        Assert.Equal($"Class {code} is full (2 students). Explore on your own, or ask your teacher.", (await Join(code, "s3")).Error);
         Assert.Equal(new RoomCensus(2, 2), directory.Census(code));
     }
 
@@ -79,8 +99,8 @@ public class RoomDirectoryTests
         clock.Advance(TimeSpan.FromMinutes(20));
         await directory.SweepAsync();
         Assert.Null(await bus.ReadAsync(idle));
-        Assert.StartsWith("There is no class with the code", (await directory.JoinAsync(idle, "s")).Error);
-        Assert.Null((await directory.JoinAsync(busy, "s")).Error);
+        Assert.StartsWith("There is no class with the code", (await Join(idle, "s")).Error);
+        Assert.Null((await Join(busy, "s")).Error);
         Assert.Equal(1, directory.Count);
     }
 
@@ -90,8 +110,8 @@ public class RoomDirectoryTests
         var (code, key) = (await directory.StartAsync())!.Value;
         var changes = 0;
         directory.CensusChanged += c => changes += c == code ? 1 : 0;
-        await directory.JoinAsync(code, "a");
-        await directory.JoinAsync(code, "b");
+        await Join(code, "a");
+        await Join(code, "b");
         directory.SetFollowing(code, "b", false);
         Assert.Equal(new RoomCensus(2, 1), directory.Census(code));
         Assert.Equal(1, directory.Census(code)!.Branched);

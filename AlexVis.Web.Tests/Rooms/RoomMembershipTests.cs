@@ -30,6 +30,7 @@ public sealed class RoomMembershipTests : IAsyncDisposable
             ["AlexVis:Decoding:Workers"] = "1",
             ["AlexVis:Decoding:WorkerPath"] = Path.Combine(AppContext.BaseDirectory, "AlexVis.Web.dll"),
             ["AlexVis:Rooms:MaxStudentsPerRoom"] = "2000",
+            ["AlexVis:Rooms:JoinsPerMinute"] = "10000", // every page here joins from the same (no) address
         }).Build();
         services = new ServiceCollection()
             .AddLogging().AddMetrics()

@@ -56,6 +56,8 @@ public static class ServiceCollectionExtensions
         services.AddScoped<SelectionState>();
         services.AddScoped<ImageLoader>();
         services.AddScoped<RoomMembership>();
+        services.AddHttpContextAccessor();
+        services.AddScoped<ClientAddress>();
         services.AddScoped<PlotsInterop>();
         services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, SessionCircuitHandler>();
         return services;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using System.Threading.RateLimiting;
 using AlexVis.Web.Options;
 using Microsoft.Extensions.Options;
 
@@ -34,6 +35,13 @@ public sealed class RoomDirectory(IRoomBus bus, IOptions<AlexVisOptions> options
 
     readonly RoomOptions limits = options.Value.Rooms;
     readonly ConcurrentDictionary<string, Room> rooms = new();
+
+    // ASP.NET Core's rate limiting primitives, one fixed window per client address: guessing codes costs the guesser.
+    readonly PartitionedRateLimiter<string> joins = PartitionedRateLimiter.Create<string, string>(address =>
+        RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = options.Value.Rooms.JoinsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0,
+        }));
 
     /// <summary>Raised (on any thread) with a room's code when its census changed.</summary>
     public event Action<string>? CensusChanged;
@@ -70,8 +78,19 @@ public sealed class RoomDirectory(IRoomBus bus, IOptions<AlexVisOptions> options
     }
 
     /// <summary>Adds a student to a room; the answer carries the room's current state, or why not.</summary>
-    public async Task<RoomJoin> JoinAsync(string? typed, string member)
+    /// <param name="typed">The code as given.</param>
+    /// <param name="member">The joining page.</param>
+    /// <param name="address">The client's address: joins are rate-limited per address.</param>
+    public async Task<RoomJoin> JoinAsync(string? typed, string member, string address)
     {
+        using (var lease = joins.AttemptAcquire(address))
+        {
+            if (!lease.IsAcquired)
+            {
+                logger.LogWarning("Refused a join from {Address}: more than {Limit} attempts in a minute", address, limits.JoinsPerMinute);
+                return new(null, "Too many attempts to join a class from this device: wait a minute and try again.");
+            }
+        }
         await SweepAsync();
         if (Normalise(typed) is not { } code)
             return new(null, $"'{typed}' is not a class code: codes have {CodeLength} letters and digits, like K7MPX2.");

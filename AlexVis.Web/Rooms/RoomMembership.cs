@@ -28,6 +28,7 @@ public sealed class RoomMembership : IDisposable
     readonly ImageLoader loader;
     readonly CircuitThread circuit;
     readonly ILogger<RoomMembership> logger;
+    readonly ClientAddress address;
     readonly string member = Guid.NewGuid().ToString("N");
     readonly Channel<RoomState> inbox = Channel.CreateBounded<RoomState>(new BoundedChannelOptions(1)
     {
@@ -43,8 +44,9 @@ public sealed class RoomMembership : IDisposable
 
     /// <summary>Creates a membership in no room.</summary>
     public RoomMembership(RoomDirectory directory, IRoomBus bus, SelectionState selection, ImageLoader loader, CircuitThread circuit,
-        ILogger<RoomMembership> logger)
+        ClientAddress address, ILogger<RoomMembership> logger)
     {
+        this.address = address;
         this.directory = directory;
         this.bus = bus;
         this.selection = selection;
@@ -90,7 +92,7 @@ public sealed class RoomMembership : IDisposable
     public async Task<string?> JoinAsync(string? code)
     {
         if (Role != RoomRole.None) return Code == RoomDirectory.Normalise(code) ? null : "This page is already in a class.";
-        var join = await directory.JoinAsync(code, member);
+        var join = await directory.JoinAsync(code, member, address.Value);
         if (join.Error is { } error) return error;
         (Role, Code, Following) = (RoomRole.Student, join.State!.Code, true);
         seenRecall = join.State.Recall;
