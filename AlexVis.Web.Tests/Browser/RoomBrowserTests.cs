@@ -44,6 +44,17 @@ public class RoomBrowserTests(BrowserFixture app, ITestOutputHelper output)
         await teacher.Page.Locator("[data-testid=channel-title]", new() { HasTextString = title }).WaitForAsync();
         await student.Page.Locator("[data-testid=channel-title]", new() { HasTextString = title }).WaitForAsync(new() { Timeout = 10_000 });
 
+        // The teacher points at a cell: the student's montage and channel panels mark it.
+        (x, y) = await teacher.CellPointAsync(7, 5, 2);
+        await teacher.Page.Mouse.MoveAsync(x, y);
+        var expected = await student.Page.EvaluateAsync<string>(@"() => {
+            const l = JSON.parse(document.querySelector('[data-testid=montage]').dataset.layout);
+            return `${(7 % l.columns) * (l.tileWidth + l.gap) + 2},${Math.floor(7 / l.columns) * (l.tileHeight + l.gap) + 5}`;
+        }");
+        await student.Page.WaitForFunctionAsync("m => document.querySelector('[data-testid=montage]').dataset.marked === m", expected, new() { Timeout = 10_000 });
+        await student.Page.WaitForFunctionAsync("() => document.querySelector('[data-testid=channel-heatmap]').dataset.marked === '2,5'", null, new() { Timeout = 10_000 });
+        Assert.Null(await teacher.Page.Locator("[data-testid=montage]").GetAttributeAsync("data-marked")); // the teacher's own page is not marked
+
         // The student steps on his own: following pauses, and the teacher's next step does not move him.
         await student.Page.Locator("[data-testid=layer-prev]").ClickAsync();
         await student.Page.Locator("[data-testid=room-status]", new() { HasTextString = "Following paused" }).WaitForAsync();

@@ -130,11 +130,20 @@ public sealed class RoomMembership : IDisposable
         if (Code is not { } code) return Task.FromResult(false);
         var image = loader.Image is { } i ? new RoomImage(i.ContentKey, i.Name, i.SampleName) : null;
         var current = selection.Current;
-        return directory.DriveAsync(code, teacherKey, s => RoomState.Of(code, s.Version, image, current, s.Recall),
+        return directory.DriveAsync(code, teacherKey, s => RoomState.Of(code, s.Version, image, current, s.Recall, s.Pointer),
             Role == RoomRole.Teacher ? "the teacher's page" : $"student page {member[..8]}");
     }
 
     (RoomImage?, AlexVis.Web.State.Selection)? published;
+
+    /// <summary>For a following student: the cell the teacher points at, if any.</summary>
+    public RoomPointer? Pointer => Role == RoomRole.Student && Following ? latest?.Pointer : null;
+
+    /// <summary>The teacher points at a cell (null: at nothing); the class sees it marked. Refused for anyone else.</summary>
+    public Task<bool> PointAsync(RoomPointer? pointer) =>
+        Code is { } code
+            ? directory.DriveAsync(code, teacherKey, s => s with { Pointer = pointer }, Role == RoomRole.Teacher ? "the teacher's page" : $"student page {member[..8]}")
+            : Task.FromResult(false);
 
     // Only what the class sees: a busy line on the teacher's page is no change of the room.
     void OnTeacherChanged()

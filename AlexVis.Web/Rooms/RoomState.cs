@@ -10,6 +10,13 @@ namespace AlexVis.Web.Rooms;
 /// <param name="SampleName">The bundled sample's name, when it is one (any server can load it).</param>
 public sealed record RoomImage(string ContentKey, string Name, string? SampleName);
 
+/// <summary>The cell the teacher points at: marked on every follower's montage and channel panels.</summary>
+/// <param name="Layer">The layer, by alias.</param>
+/// <param name="Channel">The channel.</param>
+/// <param name="Row">The row in the channel's map.</param>
+/// <param name="Column">The column in the channel's map.</param>
+public sealed record RoomPointer(string Layer, int Channel, int Row, int Column);
+
 /// <summary>
 /// What a room's followers see, as plain values that travel between servers: each change gets the next version,
 /// and a receiver applies a state only if its version is newer than the one it has.
@@ -22,14 +29,17 @@ public sealed record RoomImage(string ContentKey, string Name, string? SampleNam
 /// <param name="Scale">The montage's colour scale.</param>
 /// <param name="Colormap">The colormap.</param>
 /// <param name="Recall">Increases when the teacher brings everyone back: every student follows again.</param>
-public sealed record RoomState(string Code, long Version, RoomImage? Image, string Layer, int? Channel, ScaleMode Scale, Colormap Colormap, int Recall = 0)
+/// <param name="Pointer">The cell the teacher's mouse is on, if any.</param>
+public sealed record RoomState(string Code, long Version, RoomImage? Image, string Layer, int? Channel, ScaleMode Scale, Colormap Colormap,
+    int Recall = 0, RoomPointer? Pointer = null)
 {
     /// <summary>A new room's state: the first layer, nothing open.</summary>
     public static RoomState Initial(string code) => Of(code, 0, null, AlexVis.Web.State.Selection.Initial, 0);
 
-    /// <summary>A room state from a teacher's selection and image.</summary>
-    public static RoomState Of(string code, long version, RoomImage? image, Selection selection, int recall) =>
-        new(code, version, image, selection.Layer.Alias, selection.Channel, selection.Scale, selection.Colormap, recall);
+    /// <summary>A room state from a teacher's selection and image (the pointer stays only while it is on the same layer).</summary>
+    public static RoomState Of(string code, long version, RoomImage? image, Selection selection, int recall, RoomPointer? pointer = null) =>
+        new(code, version, image, selection.Layer.Alias, selection.Channel, selection.Scale, selection.Colormap, recall,
+            pointer?.Layer == selection.Layer.Alias ? pointer : null);
 
     /// <summary>The selection a follower applies (an unknown layer, from a newer server, falls back to the first).</summary>
     public Selection Selection() =>

@@ -166,12 +166,17 @@ public sealed class JsCallback(Func<Task> callback)
     public Task Visible() => callback();
 }
 
-/// <summary>A click in a figure that selects a channel (a montage tile or a filter).</summary>
-public sealed class ChannelSelector(Func<int, Task> select)
+/// <summary>What a figure tells the page: a click that selects a channel (a montage tile or a filter), and the cell under a teacher's mouse.</summary>
+public sealed class FigureCallbacks(Func<int, Task> select, Func<AlexVis.Web.Components.MapCell?, Task>? point = null)
 {
     /// <summary>Called by a panel's module with the channel clicked.</summary>
     [JSInvokable]
     public Task Select(int channel) => select(channel);
+
+    /// <summary>Called by a panel's module with the cell under the mouse (channel −1: none).</summary>
+    [JSInvokable]
+    public Task Point(int channel, int row, int column) =>
+        point?.Invoke(channel < 0 ? null : new AlexVis.Web.Components.MapCell(channel, row, column)) ?? Task.CompletedTask;
 }
 
 /// <summary>What the page's plots may ask of the server: exact values, fetched once per channel or filter.</summary>

@@ -263,8 +263,9 @@ export function filterWeights(layer, filter) {
 // ---------- pointing ----------
 
 /**
- * Calls onHover({ x, y }, event) with the data cell under the mouse and onClick({ x, y }) for a click that was not
- * a zoom drag; once per element (the listeners are the element's, not plotly's, and survive every react).
+ * Calls onHover({ x, y } or null, event) with the data cell under the mouse (null off the plot area) and
+ * onClick({ x, y }) for a click that was not a zoom drag; once per element (the listeners are the element's, not
+ * plotly's, and survive every react).
  */
 export function listen(el, onHover, onClick) {
     if (listening.has(el)) return;
@@ -273,10 +274,13 @@ export function listen(el, onHover, onClick) {
     const onModebar = e => e.target.closest && e.target.closest('.modebar');
     el.addEventListener('mousemove', e => {
         const cell = !onModebar(e) && dataPoint(el, e);
-        if (cell) onHover(cell, e);
-        else hideTip(el);
+        if (!cell) hideTip(el);
+        onHover(cell || null, e);
     });
-    el.addEventListener('mouseleave', () => hideTip(el));
+    el.addEventListener('mouseleave', e => {
+        hideTip(el);
+        onHover(null, e);
+    });
     el.addEventListener('mousedown', e => { down = { x: e.clientX, y: e.clientY }; });
     el.addEventListener('click', e => {
         if (!onClick || onModebar(e)) return;
@@ -344,6 +348,42 @@ export function hit(layout, x, y) {
     if (column >= layout.tileWidth || row >= layout.tileHeight) return null;
     const channel = ty * layout.columns + tx;
     return channel < layout.channels ? { channel, row, column } : null;
+}
+
+// ---------- the teacher's pointer ----------
+
+/** The marker on a cell at data (x, y) (a plotly shape), or none. */
+export function markShapes(cell) {
+    return cell ? [{
+        type: 'rect', xref: 'x', yref: 'y', x0: cell.x - 0.5, x1: cell.x + 0.5, y0: cell.y - 0.5, y1: cell.y + 0.5,
+        line: { color: '#ff3d00', width: 2 }, fillcolor: 'rgba(255,61,0,0.15)',
+    }] : [];
+}
+
+/** Marks a cell of a drawn figure (or clears the mark), without redrawing the figure. */
+export async function markCell(el, cell) {
+    const Plotly = await plotly();
+    if (el.layout) await Plotly.relayout(el, { shapes: markShapes(cell) });
+    el.dataset.marked = cell ? `${cell.x},${cell.y}` : '';
+}
+
+/**
+ * Reports the cell under the teacher's mouse to .NET at most every 80 ms and only when it changes (null when the
+ * mouse leaves the maps).
+ */
+export function pointerReporter(report) {
+    let last = '', timer = null, pending = null;
+    const send = () => {
+        timer = null;
+        const key = pending ? `${pending.channel}|${pending.row}|${pending.column}` : '';
+        if (key === last) return;
+        last = key;
+        report(pending);
+    };
+    return target => {
+        pending = target;
+        if (!timer) timer = setTimeout(send, 80);
+    };
 }
 
 // ---------- panels below the fold, and cleanup ----------

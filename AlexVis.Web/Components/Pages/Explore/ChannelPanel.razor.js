@@ -1,6 +1,8 @@
 // One channel at native resolution: its heatmap (exact value under the mouse) and histogram, and its statistics
 // in the figures' number format.
-import { channelValues, colorscale, config, formatValue, lutColour, onAppearance, plotly, themeLayout, writeStats } from '../../../js/plots.js';
+import { channelValues, colorscale, config, formatValue, lutColour, markCell, markShapes, onAppearance, plotly, themeLayout, writeStats } from '../../../js/plots.js';
+
+const marks = new WeakMap(); // heatmap → the marked cell, kept across redraws
 
 /** view: { values (bytes), height, width, layer: { index, name, alias }, channel, version, stats: { min, max, mean, zeroFraction } } */
 export async function showChannel(heatmap, histogram, statsLine, view) {
@@ -31,6 +33,7 @@ async function drawChannel(heatmap, histogram, view, floats) {
         xaxis: { constrain: 'domain', showgrid: false, zeroline: false },
         yaxis: { autorange: 'reversed', scaleanchor: 'x', showgrid: false, zeroline: false },
         uirevision: key,
+        shapes: markShapes(marks.get(heatmap)),
     });
     await Plotly.react(heatmap, [heat], layout, config(`${view.layer.alias}-channel-${view.channel}`));
     heatmap.dataset.channelKey = key;
@@ -46,4 +49,10 @@ async function drawChannel(heatmap, histogram, view, floats) {
         });
         await Plotly.react(histogram, [hist], hl, config(`${view.layer.alias}-channel-${view.channel}-histogram`));
     }
+}
+
+/** Marks the cell at (column, row) of the heatmap (the teacher's pointer on a student's page), or clears the mark. */
+export async function mark(heatmap, cell) {
+    marks.set(heatmap, cell);
+    await markCell(heatmap, cell);
 }

@@ -3,18 +3,20 @@
 import {
     bytes, dataUri, formatValue, hit, imageLayout, imageTrace, config, listen, onAppearance, painted, plotly,
     remember, withPalette, addPalettes, currentAppearance, channelValues, cachedChannel, showTip, showTipValue, hideTip,
+    markShapes, markCell, pointerReporter,
 } from '../../../js/plots.js';
 
 const montages = new Map();  // key → { png, layout, topLevel }
 const uris = new Map();      // "key|colormap|dark" → data URI, so a revisited layer is not re-encoded
-const figures = new Map();   // element → { view, entry, selector }
+const figures = new Map();   // element → { view, entry, callbacks, mark, report }
 
 /**
  * Shows a montage. view: { key, png (bytes, or null when this page should have them), palettes (the PLTE chunks for
  * its top level, sent with the bytes), topLevel, layout, low, high, scale, layer: { index, name, alias }, version };
- * selector: .NET's ChannelSelector. Returns 'need-bytes' when the server must send the PNG (this page does not have it).
+ * callbacks: .NET's FigureCallbacks (a click selects a channel; with report, the cell under the mouse is reported, a
+ * teacher's pointer). Returns 'need-bytes' when the server must send the PNG (this page does not have it).
  */
-export async function showMontage(el, legend, view, selector) {
+export async function showMontage(el, legend, view, callbacks, report) {
     let entry = montages.get(view.key);
     if (!entry) {
         if (!view.png) return 'need-bytes';
@@ -22,7 +24,9 @@ export async function showMontage(el, legend, view, selector) {
         entry = { png: bytes(view.png), layout: view.layout, topLevel: view.topLevel };
     }
     remember(montages, view.key, entry);
-    const figure = { view, entry, selector };
+    const previous = figures.get(el);
+    const figure = { view, entry, callbacks, mark: previous?.mark ?? null,
+        report: report ? (previous?.report ?? pointerReporter(t => callbacks.invokeMethodAsync('Point', t ? t.channel : -1, t ? t.row : -1, t ? t.column : -1))) : null };
     figures.set(el, figure);
     writeLegend(legend, view);
     await draw(el, figure);
@@ -38,14 +42,16 @@ function writeLegend(legend, view) {
         : `${view.scale === 'PerLayer' ? 'Whole layer' : 'Every layer of this image'}: ${formatValue(view.low)} to ${formatValue(view.high)}.`;
 }
 
-async function draw(el, { view, entry }) {
+async function draw(el, { view, entry, mark }) {
     const Plotly = await plotly();
     const { colormap, dark } = currentAppearance();
     const uriKey = `${view.key}|${colormap}|${dark}`;
     const uri = uris.get(uriKey) ?? dataUri(withPalette(entry.png, entry.topLevel));
     remember(uris, uriKey, uri);
     // Plotly.react resolves after 'plotly_afterplot': the new figure is in the page.
-    await Plotly.react(el, [imageTrace(uri)], imageLayout(entry.layout.width, entry.layout.height, `${view.layer.index}`), config(view.layer.alias));
+    const layout = imageLayout(entry.layout.width, entry.layout.height, `${view.layer.index}`);
+    layout.shapes = markShapes(mark);
+    await Plotly.react(el, [imageTrace(uri)], layout, config(view.layer.alias));
     listen(el, (cell, e) => hover(el, cell, e), cell => click(el, cell));
     el.dataset.montageKey = view.key;
     el.dataset.layout = JSON.stringify(entry.layout);
@@ -53,8 +59,9 @@ async function draw(el, { view, entry }) {
 }
 
 async function hover(el, cell, e) {
-    const { view, entry } = figures.get(el);
-    const target = hit(entry.layout, cell.x, cell.y);
+    const { view, entry, report } = figures.get(el);
+    const target = cell && hit(entry.layout, cell.x, cell.y);
+    if (report) report(target);
     if (!target) return hideTip(el);
     const id = `${view.version}|${view.layer.index}|${target.channel}|${target.row}|${target.column}`;
     const head = `channel ${target.channel} · row ${target.row} · col ${target.column}`;
@@ -69,9 +76,16 @@ async function hover(el, cell, e) {
 }
 
 function click(el, cell) {
-    const { entry, selector } = figures.get(el);
+    const { entry, callbacks } = figures.get(el);
     const target = hit(entry.layout, cell.x, cell.y);
-    if (target) selector.invokeMethodAsync('Select', target.channel);
+    if (target) callbacks.invokeMethodAsync('Select', target.channel);
+}
+
+/** Marks the montage cell at data (x, y) (the teacher's pointer on a student's page), or clears the mark. */
+export async function mark(el, cell) {
+    const figure = figures.get(el);
+    if (figure) figure.mark = cell;
+    await markCell(el, cell);
 }
 
 /** The panel is gone. */

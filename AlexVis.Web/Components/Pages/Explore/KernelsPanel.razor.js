@@ -3,21 +3,21 @@
 import { bytes, config, dataUri, filterWeights, formatValue, hideTip, hit, imageLayout, imageTrace, listen, plotly, remember, showTip, showTipValue } from '../../../js/plots.js';
 
 const pages = new Map();    // key → data URI
-const figures = new Map();  // element → { view, selector }
+const figures = new Map();  // element → { view, callbacks }
 
 /**
  * view: { key, png (bytes, or null when this page should have them), colour, filters (layout), slices (layout|null),
- * firstFilter, shape [out,in,kh,kw], layer }; selector: .NET's SelectChannel. Returns 'need-bytes' when the page
+ * firstFilter, shape [out,in,kh,kw], layer }; callbacks: .NET's FigureCallbacks. Returns 'need-bytes' when the page
  * does not have the PNG.
  */
-export async function showKernels(el, view, selector) {
+export async function showKernels(el, view, callbacks) {
     let url = pages.get(view.key);
     if (!url) {
         if (!view.png) return 'need-bytes';
         url = dataUri(bytes(view.png));
     }
     remember(pages, view.key, url);
-    figures.set(el, { view, selector });
+    figures.set(el, { view, callbacks });
     const Plotly = await plotly();
     await Plotly.react(el, [imageTrace(url)], imageLayout(view.filters.width, view.filters.height, view.key), config(`${view.layer.alias}-kernels`));
     el.dataset.kernelsKey = view.key;
@@ -38,7 +38,7 @@ function kernelHit(view, x, y) {
 
 async function hover(el, cell, e) {
     const { view } = figures.get(el);
-    const target = kernelHit(view, cell.x, cell.y);
+    const target = cell && kernelHit(view, cell.x, cell.y);
     if (!target) return hideTip(el);
     const id = `${view.key}|${target.filter}|${target.inChannel}|${target.row}|${target.column}`;
     const head = `filter ${target.filter} · row ${target.row} · col ${target.column}` + (target.inChannel === null ? '' : ` · input ${target.inChannel}`);
@@ -54,9 +54,9 @@ async function hover(el, cell, e) {
 }
 
 function click(el, cell) {
-    const { view, selector } = figures.get(el);
+    const { view, callbacks } = figures.get(el);
     const target = kernelHit(view, cell.x, cell.y);
-    if (target) selector.invokeMethodAsync('Select', target.filter);
+    if (target) callbacks.invokeMethodAsync('Select', target.filter);
 }
 
 /** The panel is gone. */
