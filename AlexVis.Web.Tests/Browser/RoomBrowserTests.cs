@@ -82,6 +82,35 @@ public class RoomBrowserTests(BrowserFixture app, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_student_hands_in_a_photo_and_the_teacher_shows_it_to_everyone()
+    {
+        var teacher = await app.OpenAsync("?sample=coffee");
+        await teacher.Page.Locator("[data-testid=room-start]").ClickAsync();
+        var code = (await teacher.Page.Locator("[data-testid=room-code]").InnerTextAsync()).Trim();
+        await using var students = await Chromium.LaunchAsync();
+        var author = new ExplorePage(await students.NewPageAsync());
+        await author.OpenAsync(app.Url, $"room/{code}");
+        var classmate = new ExplorePage(await students.NewPageAsync());
+        await classmate.OpenAsync(app.Url, $"room/{code}");
+
+        var rocket = await File.ReadAllBytesAsync(Path.Combine(AppServer.RepositoryRoot(), "samples", "rocket.jpg"));
+        await author.UploadAsync("launch.jpg", rocket);
+        await author.Page.Locator("[data-testid=image-name]", new() { HasTextString = "launch.jpg" }).WaitForAsync(new() { Timeout = 30_000 });
+        await author.Page.Locator("[data-testid=room-status]", new() { HasTextString = "Following paused" }).WaitForAsync();
+        await author.Page.Locator("[data-testid=room-hand-in]").ClickAsync();
+        await author.Page.Locator("[data-testid=room-handed-in]").WaitForAsync();
+
+        var photo = teacher.Page.Locator("[data-testid=gallery-photo]");
+        await photo.WaitForAsync(new() { Timeout = 10_000 });
+        Assert.Equal("launch.jpg, from student 1", await photo.GetAttributeAsync("title"));
+        await photo.ClickAsync();
+        await teacher.Page.Locator("[data-testid=image-name]", new() { HasTextString = "launch.jpg" }).WaitForAsync(new() { Timeout = 10_000 });
+        await classmate.Page.Locator("[data-testid=image-name]", new() { HasTextString = "launch.jpg" }).WaitForAsync(new() { Timeout = 10_000 });
+        Assert.Equal(await teacher.CropSourceAsync(), await classmate.CropSourceAsync());
+        Assert.Equal(await teacher.PredictionsAsync(), await classmate.PredictionsAsync());
+    }
+
+    [Fact]
     public async Task A_wrong_code_says_so_and_the_page_explores_alone()
     {
         var page = new ExplorePage(await app.Browser.NewPageAsync());

@@ -121,4 +121,33 @@ public class RoomDirectoryTests
         Assert.True(await directory.EndAsync(code, key));
         Assert.Null(directory.Census(code));
     }
+
+    [Fact]
+    public async Task The_gallery_takes_photos_within_its_limits_and_says_who_handed_them_in()
+    {
+        var limited = new RoomDirectory(bus, Microsoft.Extensions.Options.Options.Create(new AlexVisOptions
+        {
+            Rooms = { MaxPhotosPerRoom = 4, MaxPhotosPerStudent = 2, PhotosPerMinute = 3 },
+        }), clock, log);
+        var (code, _) = (await limited.StartAsync())!.Value;
+        foreach (var s in new[] { "a", "b", "c" }) await limited.JoinAsync(code, s, s);
+        var gallery = 0;
+        limited.GalleryChanged += c => gallery += c == code ? 1 : 0;
+        RoomImage Photo(int i) => new($"key{i}", $"photo{i}.jpg", null);
+
+        Assert.Null(limited.HandIn(code, "a", Photo(1)));
+        Assert.Null(limited.HandIn(code, "a", Photo(1))); // the same photo again: already there
+        Assert.Null(limited.HandIn(code, "a", Photo(2)));
+        Assert.Equal("You have handed in 2 photos, as many as one student may.", limited.HandIn(code, "a", Photo(3)));
+        Assert.Null(limited.HandIn(code, "b", Photo(3)));
+        Assert.Equal("The class is handing in many photos at once: try again in a minute.", limited.HandIn(code, "b", Photo(4)));
+        clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Null(limited.HandIn(code, "b", Photo(4)));
+        Assert.Equal("The class's gallery is full (4 photos).", limited.HandIn(code, "c", Photo(5)));
+        Assert.Equal("This page is no longer in the class: join it again to hand in a photo.", limited.HandIn(code, "stranger", Photo(6)));
+
+        Assert.Equal([new GalleryPhoto("key1", "photo1.jpg", "student 1"), new GalleryPhoto("key2", "photo2.jpg", "student 1"),
+            new GalleryPhoto("key3", "photo3.jpg", "student 2"), new GalleryPhoto("key4", "photo4.jpg", "student 2")], limited.Gallery(code));
+        Assert.Equal(4, gallery);
+    }
 }

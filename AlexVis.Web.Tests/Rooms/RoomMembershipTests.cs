@@ -185,6 +185,34 @@ public sealed class RoomMembershipTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_student_hands_in_a_photo_and_the_teacher_shows_it_to_the_class()
+    {
+        var host = services.GetRequiredService<ModelHost>();
+        await host.StartAsync(CancellationToken.None);
+        await services.GetRequiredService<InferenceQueue>().StartAsync(CancellationToken.None);
+        await host.Ready.WaitAsync(TimeSpan.FromMinutes(1));
+        var samples = Path.Combine(Harness.AppServer.RepositoryRoot(), "samples");
+
+        var (teacher, code) = await StartClass();
+        var (author, follower) = (await Join(code), await Join(code));
+        Assert.False(author.Room.CanHandIn); // nothing of his own yet
+        var bytes = await File.ReadAllBytesAsync(Path.Combine(samples, "rocket.jpg"));
+        Assert.Null(await author.Do(() => author.Loader.LoadKeptAsync(bytes, "my-rocket.jpg")));
+        Assert.False(author.Room.Following); // a photo of his own: he explores on his own
+        Assert.True(author.Room.CanHandIn);
+        Assert.Null(await author.Do(author.Room.HandInAsync));
+        Assert.True(author.Room.HandedIn);
+
+        var photo = Assert.Single(teacher.Room.Gallery);
+        Assert.Equal(("my-rocket.jpg", "student 1"), (photo.Name, photo.From));
+        Assert.Null(await teacher.Do(() => teacher.Room.ShowPhotoAsync(photo)));
+        Assert.Equal(photo.ContentKey, teacher.Loader.Image!.ContentKey);
+        await Eventually(() => follower.Loader.Image?.ContentKey == photo.ContentKey, "the class sees the handed-in photo");
+        Assert.Equal("my-rocket.jpg", follower.Loader.Image!.Name);
+        Assert.False(follower.Room.CanHandIn); // the teacher's photo is not his to hand in
+    }
+
+    [Fact]
     public async Task A_thousand_joins_and_leaves_leave_no_subscription_behind()
     {
         var (_, code) = await StartClass();

@@ -119,7 +119,8 @@ public sealed class ImageLoaderTests : IDisposable
         var directory = new AlexVis.Web.Rooms.RoomDirectory(bus, Microsoft.Extensions.Options.Options.Create(new AlexVisOptions()), TimeProvider.System,
             NullLogger<AlexVis.Web.Rooms.RoomDirectory>.Instance);
         var (code, _) = (await directory.StartAsync())!.Value;
-        var room = new AlexVis.Web.Rooms.RoomMembership(directory, bus, selection, loader, circuit,
+        var room = new AlexVis.Web.Rooms.RoomMembership(directory, bus,
+            new AlexVis.Web.Rooms.InMemoryRoomPhotos(Microsoft.Extensions.Options.Options.Create(new AlexVisOptions())), selection, loader, circuit,
             new AlexVis.Web.Rooms.ClientAddress(new Microsoft.AspNetCore.Http.HttpContextAccessor()), NullLogger<AlexVis.Web.Rooms.RoomMembership>.Instance);
         Assert.Null(await room.JoinAsync(code));
         Assert.Equal(1, directory.Census(code)!.Connected);

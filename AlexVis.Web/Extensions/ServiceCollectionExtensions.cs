@@ -50,6 +50,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IRoomBus, InMemoryRoomBus>();
         services.AddSingleton<RoomDirectory>();
+        services.AddSingleton<IRoomPhotos, InMemoryRoomPhotos>();
 
         services.AddScoped<CircuitThread>();
         services.AddScoped<ThemeState>();

@@ -117,4 +117,16 @@ public sealed class RoomOptions
     /// <summary>Join attempts per client address per minute (a guessed code costs the guesser, not the class).</summary>
     [Range(1, 10_000)]
     public int JoinsPerMinute { get; set; } = 20;
+
+    /// <summary>Photos handed in to one room's gallery.</summary>
+    [Range(1, 10_000)]
+    public int MaxPhotosPerRoom { get; set; } = 60;
+
+    /// <summary>Photos one student may hand in.</summary>
+    [Range(1, 1000)]
+    public int MaxPhotosPerStudent { get; set; } = 3;
+
+    /// <summary>Photos one room's gallery takes per minute (a class handing in at once is served; a loop is not).</summary>
+    [Range(1, 10_000)]
+    public int PhotosPerMinute { get; set; } = 30;
 }

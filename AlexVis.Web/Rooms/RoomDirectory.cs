@@ -15,6 +15,12 @@ public sealed record RoomCensus(int Connected, int Following)
     public int Branched => Connected - Following;
 }
 
+/// <summary>A photo a student handed in to the class's gallery.</summary>
+/// <param name="ContentKey">Hash of its bytes (its crop is at api/crops/{key}.png while its trace is kept).</param>
+/// <param name="Name">Its file name.</param>
+/// <param name="From">Who handed it in ("student 3": students are numbered as they join).</param>
+public sealed record GalleryPhoto(string ContentKey, string Name, string From);
+
 /// <summary>A join's answer: the room's state, or a message for the student.</summary>
 /// <param name="State">The room's current state (a late joiner starts from it).</param>
 /// <param name="Error">Why the student could not join.</param>
@@ -45,6 +51,9 @@ public sealed class RoomDirectory(IRoomBus bus, IOptions<AlexVisOptions> options
 
     /// <summary>Raised (on any thread) with a room's code when its census changed.</summary>
     public event Action<string>? CensusChanged;
+
+    /// <summary>Raised (on any thread) with a room's code when a photo was handed in.</summary>
+    public event Action<string>? GalleryChanged;
 
     /// <summary>Rooms open on this server.</summary>
     public int Count => rooms.Count;
@@ -101,6 +110,7 @@ public sealed class RoomDirectory(IRoomBus bus, IOptions<AlexVisOptions> options
             if (room.Members.Count >= limits.MaxStudentsPerRoom && !room.Members.ContainsKey(member))
                 return new(null, $"Class {code} is full ({limits.MaxStudentsPerRoom} students). Explore on your own, or ask your teacher.");
             room.Members[member] = true;
+            room.Numbers.TryAdd(member, room.Numbers.Count + 1);
             room.Touch(time.GetUtcNow());
         }
         CensusChanged?.Invoke(code);
@@ -150,6 +160,41 @@ public sealed class RoomDirectory(IRoomBus bus, IOptions<AlexVisOptions> options
         return false;
     }
 
+    /// <summary>
+    /// Adds a student's photo to the room's gallery, within the limits (per room, per student, per minute); returns
+    /// a message for the student when it is not taken.
+    /// </summary>
+    public string? HandIn(string code, string member, RoomImage photo)
+    {
+        if (!rooms.TryGetValue(code, out var room) || !room.Members.ContainsKey(member))
+            return "This page is no longer in the class: join it again to hand in a photo.";
+        lock (room)
+        {
+            var now = time.GetUtcNow();
+            if (room.Photos.Any(p => p.ContentKey == photo.ContentKey)) return null; // already there
+            if (room.Photos.Count >= limits.MaxPhotosPerRoom)
+                return $"The class's gallery is full ({limits.MaxPhotosPerRoom} photos).";
+            var from = $"student {room.Numbers.GetValueOrDefault(member)}";
+            if (room.Photos.Count(p => p.From == from) >= limits.MaxPhotosPerStudent)
+                return $"You have handed in {limits.MaxPhotosPerStudent} photos, as many as one student may.";
+            room.HandedIn.RemoveAll(t => now - t >= TimeSpan.FromMinutes(1));
+            if (room.HandedIn.Count >= limits.PhotosPerMinute)
+                return "The class is handing in many photos at once: try again in a minute.";
+            room.HandedIn.Add(now);
+            room.Photos.Add(new GalleryPhoto(photo.ContentKey, photo.Name, from));
+            room.Touch(now);
+        }
+        GalleryChanged?.Invoke(code);
+        return null;
+    }
+
+    /// <summary>The photos handed in to a room, in order.</summary>
+    public IReadOnlyList<GalleryPhoto> Gallery(string code)
+    {
+        if (!rooms.TryGetValue(code, out var room)) return [];
+        lock (room) return [.. room.Photos];
+    }
+
     /// <summary>Ends a room, if <paramref name="teacherKey"/> is its teacher's.</summary>
     public async Task<bool> EndAsync(string code, string? teacherKey)
     {
@@ -177,6 +222,13 @@ public sealed class RoomDirectory(IRoomBus bus, IOptions<AlexVisOptions> options
         long lastActive = started.UtcTicks;
 
         public ConcurrentDictionary<string, bool> Members { get; } = new();
+
+        // Students are numbered as they first join (the gallery says who handed a photo in without a name).
+        public ConcurrentDictionary<string, int> Numbers { get; } = new();
+
+        public List<GalleryPhoto> Photos { get; } = [];
+
+        public List<DateTimeOffset> HandedIn { get; } = [];
 
         public DateTimeOffset LastActive => new(Interlocked.Read(ref lastActive), TimeSpan.Zero);
 

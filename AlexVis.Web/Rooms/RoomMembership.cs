@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using AlexVis.Web.Services;
 using AlexVis.Web.State;
 
 namespace AlexVis.Web.Rooms;
@@ -29,6 +30,8 @@ public sealed class RoomMembership : IDisposable
     readonly CircuitThread circuit;
     readonly ILogger<RoomMembership> logger;
     readonly ClientAddress address;
+    readonly IRoomPhotos photos;
+    (TracedImage Image, byte[] Bytes)? ownUpload;
     readonly string member = Guid.NewGuid().ToString("N");
     readonly Channel<RoomState> inbox = Channel.CreateBounded<RoomState>(new BoundedChannelOptions(1)
     {
@@ -43,10 +46,11 @@ public sealed class RoomMembership : IDisposable
     int disposed;
 
     /// <summary>Creates a membership in no room.</summary>
-    public RoomMembership(RoomDirectory directory, IRoomBus bus, SelectionState selection, ImageLoader loader, CircuitThread circuit,
-        ClientAddress address, ILogger<RoomMembership> logger)
+    public RoomMembership(RoomDirectory directory, IRoomBus bus, IRoomPhotos photos, SelectionState selection, ImageLoader loader,
+        CircuitThread circuit, ClientAddress address, ILogger<RoomMembership> logger)
     {
         this.address = address;
+        this.photos = photos;
         this.directory = directory;
         this.bus = bus;
         this.selection = selection;
@@ -82,7 +86,9 @@ public sealed class RoomMembership : IDisposable
         (Role, Code, teacherKey) = (RoomRole.Teacher, code, key);
         selection.Changed += OnTeacherChanged;
         loader.Changed += OnTeacherChanged;
+        loader.Uploaded += OnUploaded;
         directory.CensusChanged += OnCensus;
+        directory.GalleryChanged += OnCensus;
         OnTeacherChanged();
         Changed?.Invoke();
         return null;
@@ -99,6 +105,7 @@ public sealed class RoomMembership : IDisposable
         subscription = bus.Subscribe(Code, state => inbox.Writer.TryWrite(state));
         selection.Changed += OnStudentSelection;
         loader.Changed += OnStudentImage;
+        loader.Uploaded += OnUploaded;
         inbox.Writer.TryWrite(join.State); // a late joiner starts from the current state at once
         _ = Task.Run(PumpAsync);
         Changed?.Invoke();
@@ -154,6 +161,53 @@ public sealed class RoomMembership : IDisposable
         _ = PublishAsync();
     }
 
+    // The teacher's uploads are kept for the class (a page without the trace traces the same bytes); a student's
+    // own upload is kept here until he hands it in.
+    void OnUploaded(TracedImage image, byte[] bytes)
+    {
+        if (Role == RoomRole.Teacher) _ = photos.KeepAsync(image.ContentKey, bytes);
+        else if (!applying) ownUpload = (image, bytes); // not the teacher's photo traced here again
+        Changed?.Invoke();
+    }
+
+    /// <summary>For a student: whether the photo on the page is his own upload, which he may hand in to the class's gallery.</summary>
+    public bool CanHandIn => Role == RoomRole.Student && ownUpload is { } own && loader.Image?.ContentKey == own.Image.ContentKey;
+
+    /// <summary>A student hands in the photo on his page; returns a message when the gallery does not take it.</summary>
+    public async Task<string?> HandInAsync()
+    {
+        if (!CanHandIn || Code is not { } code || ownUpload is not var (image, bytes)) return "Upload a photo of your own first, then hand it in.";
+        await photos.KeepAsync(image.ContentKey, bytes);
+        var problem = directory.HandIn(code, member, new RoomImage(image.ContentKey, image.Name, null));
+        if (problem is null) handedIn.Add(image.ContentKey);
+        Changed?.Invoke();
+        return problem;
+    }
+
+    readonly HashSet<string> handedIn = [];
+
+    /// <summary>For a student: whether the photo on the page has been handed in.</summary>
+    public bool HandedIn => loader.Image is { } image && handedIn.Contains(image.ContentKey);
+
+    /// <summary>For the teacher: the photos the class handed in.</summary>
+    public IReadOnlyList<GalleryPhoto> Gallery => Role == RoomRole.Teacher && Code is { } code ? directory.Gallery(code) : [];
+
+    /// <summary>The teacher shows a handed-in photo to everyone (it becomes the teacher's image); returns a message when it is gone.</summary>
+    public async Task<string?> ShowPhotoAsync(GalleryPhoto photo)
+    {
+        if (Role != RoomRole.Teacher) return null;
+        return await ShowKeptAsync(new RoomImage(photo.ContentKey, photo.Name, null));
+    }
+
+    // A photo that is no sample: its trace if this server still holds it, else its kept bytes traced again.
+    async Task<string?> ShowKeptAsync(RoomImage image)
+    {
+        if (loader.ShowKnown(image.ContentKey, image.Name, null) is null) return null;
+        return await photos.ReadAsync(image.ContentKey) is { } bytes
+            ? await loader.LoadKeptAsync(bytes, image.Name)
+            : $"The photo '{image.Name}' is no longer kept on the server.";
+    }
+
     void OnCensus(string code)
     {
         if (code == Code) Changed?.Invoke();
@@ -195,7 +249,7 @@ public sealed class RoomMembership : IDisposable
             selection.Apply(state.Selection());
             if (state.Image is { } image && loader.Image?.ContentKey != image.ContentKey)
             {
-                var problem = image.SampleName is { } sample ? await loader.LoadSampleAsync(sample) : loader.ShowKnown(image.ContentKey, image.Name, null);
+                var problem = image.SampleName is { } sample ? await loader.LoadSampleAsync(sample) : await ShowKeptAsync(image);
                 if (problem is not null) Problem?.Invoke(problem);
             }
         }
@@ -237,7 +291,9 @@ public sealed class RoomMembership : IDisposable
         loader.Changed -= OnTeacherChanged;
         selection.Changed -= OnStudentSelection;
         loader.Changed -= OnStudentImage;
+        loader.Uploaded -= OnUploaded;
         directory.CensusChanged -= OnCensus;
+        directory.GalleryChanged -= OnCensus;
         if (Role == RoomRole.Student && Code is { } code) directory.Leave(code, member);
         lifetime.Dispose();
     }

@@ -45,6 +45,9 @@ public sealed class ImageLoader : IDisposable
     /// <summary>Raised after <see cref="Image"/> or <see cref="Busy"/> changed.</summary>
     public event Action? Changed;
 
+    /// <summary>Raised (on the circuit's dispatcher) with an uploaded photo's bytes once it is shown: a room keeps its teacher's photos and its gallery by them.</summary>
+    public event Action<TracedImage, byte[]>? Uploaded;
+
     /// <summary>Raised with a message for the student about an upload posted over HTTP that failed.</summary>
     public event Action<string>? UploadFailed;
 
@@ -101,6 +104,9 @@ public sealed class ImageLoader : IDisposable
         Changed?.Invoke();
         return null;
     }
+
+    /// <summary>Traces a photo the room kept (the teacher's, or one handed in), from its bytes; returns a message when it fails.</summary>
+    public Task<string?> LoadKeptAsync(byte[] bytes, string name) => TraceAsync(bytes, name, null);
 
     /// <summary>Reads, checks and traces an uploaded file; returns a message for the student when it fails (the current image stays).</summary>
     public async Task<string?> UploadAsync(Stream content, long size, string name)
@@ -169,6 +175,7 @@ public sealed class ImageLoader : IDisposable
             Image = new TracedImage(Interlocked.Increment(ref versions), name, key, sampleName, $"api/crops/{key}.png", result.Trace, result.Compute);
             Busy = null;
             figures.Prefetch(key, result.Trace, selection.Current.Layer, selection.Current.Scale, queue.Length);
+            if (sampleName is null) Uploaded?.Invoke(Image, bytes);
             Changed?.Invoke();
             return null;
         }

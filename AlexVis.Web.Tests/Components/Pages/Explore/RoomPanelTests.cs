@@ -64,4 +64,29 @@ public class RoomPanelTests : ComponentTest
         cut.Find("[data-testid=room-back]").Click();
         Assert.Equal(["back"], asked);
     }
+
+    [Fact]
+    public void The_teacher_sees_the_gallery_and_a_click_shows_a_photo()
+    {
+        GalleryPhoto photo = new("abc123", "launch.jpg", "student 4");
+        var cut = Render<RoomPanel>(p => p.Add(x => x.Role, RoomRole.Teacher).Add(x => x.Code, "K7MPX2")
+            .Add(x => x.Gallery, [photo]).Add(x => x.ShowPhoto, (GalleryPhoto g) => asked.Add($"show {g.Name}")));
+        var button = cut.Find("[data-testid=gallery-photo]");
+        Assert.Equal("launch.jpg, from student 4", button.GetAttribute("title"));
+        Assert.Equal("api/crops/abc123.png", button.QuerySelector("img")!.GetAttribute("src"));
+        button.Click();
+        Assert.Equal(["show launch.jpg"], asked);
+    }
+
+    [Fact]
+    public void A_student_with_a_photo_of_his_own_may_hand_it_in_once()
+    {
+        var cut = Render<RoomPanel>(p => p.Add(x => x.Role, RoomRole.Student).Add(x => x.Code, "K7MPX2").Add(x => x.CanHandIn, true)
+            .Add(x => x.HandIn, () => asked.Add("hand in")));
+        cut.Find("[data-testid=room-hand-in]").Click();
+        Assert.Equal(["hand in"], asked);
+        cut.Render(p => p.Add(x => x.HandedIn, true));
+        Assert.Empty(cut.FindAll("[data-testid=room-hand-in]"));
+        Assert.Equal("Your photo is in the class's gallery.", cut.Find("[data-testid=room-handed-in]").TextContent);
+    }
 }
