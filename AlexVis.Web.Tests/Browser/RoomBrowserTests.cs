@@ -111,6 +111,38 @@ public class RoomBrowserTests(BrowserFixture app, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_student_page_that_forges_the_teachers_pointer_is_refused_and_logged()
+    {
+        var teacher = await app.OpenAsync("?sample=chelsea");
+        await teacher.Page.Locator("[data-testid=room-start]").ClickAsync();
+        var code = (await teacher.Page.Locator("[data-testid=room-code]").InnerTextAsync()).Trim();
+        await using var students = await Chromium.LaunchAsync();
+        var forger = new ExplorePage(await students.NewPageAsync());
+        await forger.OpenAsync(app.Url, $"room/{code}");
+        var classmate = new ExplorePage(await students.NewPageAsync());
+        await classmate.OpenAsync(app.Url, $"room/{code}");
+
+        // With devtools a student can reach the .NET object his montage calls (here: caught on a click) and call
+        // what only the teacher's page calls.
+        await forger.Page.EvaluateAsync(@"() => {
+            const invoke = DotNet.DotNetObject.prototype.invokeMethodAsync;
+            DotNet.DotNetObject.prototype.invokeMethodAsync = function (name, ...args) {
+                if (name === 'Select') window.captured = this;
+                return invoke.call(this, name, ...args);
+            };
+        }");
+        var (x, y) = await forger.CellPointAsync(3, 1, 1);
+        await forger.Page.Mouse.ClickAsync(x, y);
+        await forger.Page.WaitForFunctionAsync("() => !!window.captured");
+        await forger.Page.EvaluateAsync("() => window.captured.invokeMethodAsync('Point', 3, 1, 1)");
+
+        for (int i = 0; i < 100 && !app.Server.Output.Any(l => l.Contains($"Refused a change to room {code} from student page")); i++) await Task.Delay(50);
+        Assert.Contains(app.Server.Output, l => l.Contains($"Refused a change to room {code} from student page"));
+        await Task.Delay(300);
+        Assert.Null(await classmate.Page.Locator("[data-testid=montage]").GetAttributeAsync("data-marked")); // nobody sees a pointer
+    }
+
+    [Fact]
     public async Task A_wrong_code_says_so_and_the_page_explores_alone()
     {
         var page = new ExplorePage(await app.Browser.NewPageAsync());
