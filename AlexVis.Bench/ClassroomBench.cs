@@ -28,26 +28,7 @@ static class ClassroomBench
         // own computers, but here they share the server's two cores; unpaced, their rendering alone took over a core.
         var pace = TimeSpan.FromMilliseconds(Stats.Option(args, "--pace-ms", 500));
         Stats.Note($"load average before: {Stats.LoadAverage()}");
-        var webOutput = Path.GetDirectoryName(AppServer.WebDll("Release"))!;
-        var url = $"http://127.0.0.1:{AppServer.FreePort()}";
-        string[] settings =
-        [
-            "--urls", url,
-            "--AlexVis:Model:Untrained=true",
-            "--AlexVis:Samples:Directory=" + Path.Combine(AppServer.RepositoryRoot(), "samples"),
-            "--Logging:LogLevel:Default=Warning",
-            .. args.Where(a => a.StartsWith("--AlexVis:", StringComparison.Ordinal)), // settings to try, e.g. --AlexVis:Inference:ThreadsPerJob=1
-        ];
-        var app = AlexVisApp.Build(settings, new Microsoft.AspNetCore.Builder.WebApplicationOptions
-        {
-            Args = settings,
-            ApplicationName = "AlexVis.Web",
-            ContentRootPath = webOutput,
-            EnvironmentName = "Production",
-        }, webOutput);
-        await app.StartAsync();
-        await app.Services.GetRequiredService<ModelHost>().Ready;
-        await app.Services.GetRequiredService<AlexVis.Model.Imaging.Isolation.DecoderPool>().WaitUntilWarmAsync();
+        var (app, url) = await InProcessApp.StartAsync(args);
         Stats.Note($"app in this process at {url}; {students} sessions upload 12 MP photos at once while {pages} Chromium pages step; {rounds} rounds; a step every {pace.TotalMilliseconds:0} ms");
 
         var serverSteps = new ConcurrentBag<double>();

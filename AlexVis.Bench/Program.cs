@@ -19,12 +19,13 @@ return mode switch
     "browser" => await BrowserBench.RunAsync(rest),
     "classroom" => await ClassroomBench.RunAsync(rest),
     "soak" => await SoakBench.RunAsync(rest),
+    "room" => await RoomBench.RunAsync(rest),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project AlexVis.Bench [-- model [--threads N] [--rounds 15] | browser [--rounds 3] [--verbose] | classroom [--rounds 3] [--students 44] [--pages 4] | soak [--minutes 10] [--students 40] [--think 30]]");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project AlexVis.Bench [-- model [--threads N] [--rounds 15] | browser [--rounds 3] [--verbose] | classroom [--rounds 3] [--students 44] [--pages 4] | soak [--minutes 10] [--students 40] [--think 30] | room [--rounds 3] [--sessions 36] [--pages 4] [--pace-ms 700]]");
     return 2;
 }
 
