@@ -63,6 +63,8 @@ static class RoomBench
         Stats.Note($"class {code}: 1 teacher and {pages} students in Chromium, {sessions} students as server-side circuits; {rounds} rounds; a step every {pace.TotalMilliseconds:0} ms");
 
         var follow = new List<double>();
+        var followBrowser = new List<double>();
+        var followCircuit = new List<double>();
         var everyone = new List<double>();
         var roundP95s = new List<double>();
         var layers = AlexNetLayers.Visible;
@@ -90,13 +92,13 @@ static class RoomBench
                         if (t is null) await Task.Delay(5);
                     }
                     if (t is null) { errors++; Stats.Note($"a Chromium student did not paint {layer.Alias}"); }
-                    else latencies.Add(t.Value - pressed);
+                    else { latencies.Add(t.Value - pressed); followBrowser.Add(t.Value - pressed); }
                 }
                 foreach (var circuit in circuits)
                 {
                     var t = await circuit.PaintedAsync(layer, pressed, deadline);
                     if (t is null) { errors++; Stats.Note($"a server-side student did not paint {layer.Alias}"); }
-                    else latencies.Add(t.Value - pressed);
+                    else { latencies.Add(t.Value - pressed); followCircuit.Add(t.Value - pressed); }
                 }
                 roundFollow.AddRange(latencies);
                 if (latencies.Count > 0) everyone.Add(latencies.Max());
@@ -113,6 +115,10 @@ static class RoomBench
         Stats.Print("follow_ms_median", Stats.Median(follow));
         Stats.Print("follow_ms_p95", Stats.Percentile(follow, 95));
         Stats.Print("follow_ms_p95_spread", roundP95s.Max() - roundP95s.Min());
+        Stats.Print("follow_browser_ms_median", Stats.Median(followBrowser));
+        Stats.Print("follow_browser_ms_p95", Stats.Percentile(followBrowser, 95));
+        Stats.Print("follow_circuit_ms_median", Stats.Median(followCircuit));
+        Stats.Print("follow_circuit_ms_p95", Stats.Percentile(followCircuit, 95));
         Stats.Print("follow_everyone_ms_median", Stats.Median(everyone));
         Stats.Print("follow_everyone_ms_p95", Stats.Percentile(everyone, 95));
         Stats.Print("server_rss_mb", ProcessMemory.PeakRssMb());
