@@ -11,19 +11,32 @@ namespace AlexVis.Web.Tests.Browser;
 [Collection(BrowserCollection.Name)]
 public class RoomBrowserTests(BrowserFixture app, ITestOutputHelper output)
 {
+    /// <summary>The teacher's page starts a class; returns its code.</summary>
+    internal static async Task<string> StartClassAsync(ExplorePage teacher)
+    {
+        await teacher.Page.Locator("[data-testid=room-start]").ClickAsync();
+        return (await teacher.Page.Locator("[data-testid=room-code]").InnerTextAsync()).Trim();
+    }
+
+    /// <summary>A student's page in <paramref name="browser"/> joins by the class's link on <paramref name="server"/>.</summary>
+    internal static async Task<ExplorePage> JoinAsync(Chromium browser, Uri server, string code)
+    {
+        var student = new ExplorePage(await browser.NewPageAsync());
+        await student.OpenAsync(server, $"room/{code}");
+        return student;
+    }
+
     [Fact]
     public async Task The_class_follows_the_teacher_branches_off_comes_back_and_a_late_joiner_starts_where_the_class_is()
     {
         var teacher = await app.OpenAsync("?sample=chelsea");
-        await teacher.Page.Locator("[data-testid=room-start]").ClickAsync();
-        var code = (await teacher.Page.Locator("[data-testid=room-code]").InnerTextAsync()).Trim();
+        var code = await StartClassAsync(teacher);
         var link = await teacher.Page.Locator("[data-testid=room-link]").GetAttributeAsync("href");
         Assert.Equal(new Uri(app.Url, $"room/{code}").ToString(), link);
         Assert.DoesNotContain(code, teacher.Page.Url); // the teacher's page keeps its own address; its key is in no link
 
         await using var students = await Chromium.LaunchAsync();
-        var student = new ExplorePage(await students.NewPageAsync());
-        await student.OpenAsync(app.Url, $"room/{code}");
+        var student = await JoinAsync(students, app.Url, code);
         Assert.StartsWith("Following the teacher", await student.Page.Locator("[data-testid=room-status]").InnerTextAsync());
         await teacher.Page.Locator("[data-testid=room-census]", new() { HasTextString = "1 student · 1 following" }).WaitForAsync();
 
@@ -72,8 +85,7 @@ public class RoomBrowserTests(BrowserFixture app, ITestOutputHelper output)
         Assert.StartsWith("Following the teacher", await student.Page.Locator("[data-testid=room-status]").InnerTextAsync());
 
         // A late joiner starts from the class's current layer at once.
-        var late = new ExplorePage(await students.NewPageAsync());
-        await late.OpenAsync(app.Url, $"room/{code}");
+        var late = await JoinAsync(students, app.Url, code);
         await late.WaitForLayerAsync(next.Index, next.IsSpatial, timeout: 10_000);
         await teacher.Page.Locator("[data-testid=room-census]", new() { HasTextString = "2 students · 2 following" }).WaitForAsync();
         output.WriteLine($"class {code}: {await teacher.Page.Locator("[data-testid=room-census]").InnerTextAsync()}");
@@ -85,13 +97,10 @@ public class RoomBrowserTests(BrowserFixture app, ITestOutputHelper output)
     public async Task A_student_hands_in_a_photo_and_the_teacher_shows_it_to_everyone()
     {
         var teacher = await app.OpenAsync("?sample=coffee");
-        await teacher.Page.Locator("[data-testid=room-start]").ClickAsync();
-        var code = (await teacher.Page.Locator("[data-testid=room-code]").InnerTextAsync()).Trim();
+        var code = await StartClassAsync(teacher);
         await using var students = await Chromium.LaunchAsync();
-        var author = new ExplorePage(await students.NewPageAsync());
-        await author.OpenAsync(app.Url, $"room/{code}");
-        var classmate = new ExplorePage(await students.NewPageAsync());
-        await classmate.OpenAsync(app.Url, $"room/{code}");
+        var author = await JoinAsync(students, app.Url, code);
+        var classmate = await JoinAsync(students, app.Url, code);
 
         var rocket = await File.ReadAllBytesAsync(Path.Combine(AppServer.RepositoryRoot(), "samples", "rocket.jpg"));
         await author.UploadAsync("launch.jpg", rocket);
@@ -114,13 +123,10 @@ public class RoomBrowserTests(BrowserFixture app, ITestOutputHelper output)
     public async Task A_student_page_that_forges_the_teachers_pointer_is_refused_and_logged()
     {
         var teacher = await app.OpenAsync("?sample=chelsea");
-        await teacher.Page.Locator("[data-testid=room-start]").ClickAsync();
-        var code = (await teacher.Page.Locator("[data-testid=room-code]").InnerTextAsync()).Trim();
+        var code = await StartClassAsync(teacher);
         await using var students = await Chromium.LaunchAsync();
-        var forger = new ExplorePage(await students.NewPageAsync());
-        await forger.OpenAsync(app.Url, $"room/{code}");
-        var classmate = new ExplorePage(await students.NewPageAsync());
-        await classmate.OpenAsync(app.Url, $"room/{code}");
+        var forger = await JoinAsync(students, app.Url, code);
+        var classmate = await JoinAsync(students, app.Url, code);
 
         // With devtools a student can reach the .NET object his montage calls (here: caught on a click) and call
         // what only the teacher's page calls.

@@ -1,42 +1,123 @@
+using AlexVis.Harness;
 using AlexVis.Model.Visualization;
+using AlexVis.Web.Options;
 using AlexVis.Web.Rooms;
+using Microsoft.Extensions.Logging.Abstractions;
+using StackExchange.Redis;
 
 namespace AlexVis.Web.Tests.Rooms;
 
-public class InMemoryRoomBusTests
+/// <summary>What every room bus does, run against each of them (a new bus picks these up by deriving).</summary>
+public abstract class RoomBusContract : IAsyncLifetime
 {
-    readonly InMemoryRoomBus bus = new();
+    /// <summary>A bus, as one server has it.</summary>
+    protected abstract IRoomBus NewServer();
 
-    static RoomState State(long version, string layer = "conv1") => new("K7MPX2", version, null, layer, null, ScaleMode.PerChannel, Colormap.Viridis);
+    protected static RoomState State(long version, string layer = "conv1", string code = "K7MPX2") =>
+        new(code, version, null, layer, null, ScaleMode.PerChannel, Colormap.Viridis);
+
+    protected static async Task Eventually(Func<bool> condition, string what)
+    {
+        for (var waited = System.Diagnostics.Stopwatch.StartNew(); !condition(); await Task.Delay(10))
+            if (waited.Elapsed > TimeSpan.FromSeconds(10)) Assert.Fail($"Not within 10 s: {what}");
+    }
 
     [Fact]
     public async Task Only_newer_versions_are_kept_and_told()
     {
+        var bus = NewServer();
         var told = new List<long>();
-        using var _ = bus.Subscribe("K7MPX2", s => told.Add(s.Version));
+        using var _ = bus.Subscribe("K7MPX2", s => { lock (told) told.Add(s.Version); });
         Assert.True(await bus.PublishAsync(State(1)));
         Assert.True(await bus.PublishAsync(State(3, "relu1")));
         Assert.False(await bus.PublishAsync(State(2, "pool1"))); // late: an older change
         Assert.False(await bus.PublishAsync(State(3, "pool1")));
+        await Eventually(() => { lock (told) return told.Count == 2; }, "two states told");
         Assert.Equal([1L, 3L], told);
         Assert.Equal("relu1", (await bus.ReadAsync("K7MPX2"))!.Layer);
+        Assert.Null(await bus.ReadAsync("ABCDEF"));
     }
 
     [Fact]
     public async Task A_subscription_ends_when_disposed_and_with_its_room()
     {
+        var bus = NewServer();
         var told = 0;
-        var first = bus.Subscribe("K7MPX2", _ => told++);
-        var second = bus.Subscribe("K7MPX2", _ => told++);
+        var first = bus.Subscribe("K7MPX2", _ => Interlocked.Increment(ref told));
+        var second = bus.Subscribe("K7MPX2", _ => Interlocked.Increment(ref told));
+        Assert.Equal(2, bus.SubscriberCount);
         await bus.PublishAsync(State(1));
+        await Eventually(() => told == 2, "both told");
         first.Dispose();
         first.Dispose(); // twice is harmless
         await bus.PublishAsync(State(2));
-        Assert.Equal(3, told);
+        await Eventually(() => told == 3, "the one left told");
         Assert.Equal(1, bus.SubscriberCount);
         await bus.RemoveAsync("K7MPX2");
         Assert.Equal(0, bus.SubscriberCount);
         Assert.Null(await bus.ReadAsync("K7MPX2"));
         second.Dispose();
+    }
+
+    public virtual Task InitializeAsync() => Task.CompletedTask;
+
+    public virtual Task DisposeAsync() => Task.CompletedTask;
+}
+
+public sealed class InMemoryRoomBusTests : RoomBusContract
+{
+    protected override IRoomBus NewServer() => new InMemoryRoomBus();
+}
+
+/// <summary>The Redis bus against a real redis-server of this test's own, as two servers share it.</summary>
+public sealed class RedisRoomBusTests : RoomBusContract
+{
+    RedisServer redis = default!;
+    readonly List<ConnectionMultiplexer> connections = [];
+    static readonly Microsoft.Extensions.Options.IOptions<AlexVisOptions> options =
+        Microsoft.Extensions.Options.Options.Create(new AlexVisOptions { Rooms = { IdleExpiry = TimeSpan.FromMinutes(30) } });
+
+    public override async Task InitializeAsync() => redis = await RedisServer.StartAsync();
+
+    ConnectionMultiplexer Connect()
+    {
+        var c = ConnectionMultiplexer.Connect(redis.Configuration);
+        connections.Add(c);
+        return c;
+    }
+
+    protected override IRoomBus NewServer() => new RedisRoomBus(Connect(), options, NullLogger<RedisRoomBus>.Instance);
+
+    [Fact]
+    public async Task A_change_on_one_server_reaches_the_pages_of_another_and_late_readers_read_it()
+    {
+        var (a, b) = (NewServer(), NewServer());
+        RoomState? seen = null;
+        using var _ = b.Subscribe("K7MPX2", s => seen = s);
+        Assert.True(await a.PublishAsync(State(1)));
+        Assert.True(await a.PublishAsync(State(2, "fc6") with { Channel = 12, Image = new RoomImage("abc", "dog.jpg", null) }));
+        await Eventually(() => seen?.Version == 2, "server b's page told version 2");
+        Assert.Equal(State(2, "fc6") with { Channel = 12, Image = new RoomImage("abc", "dog.jpg", null) }, seen);
+        Assert.False(await b.PublishAsync(State(2, "conv1"))); // the same version from the other server: not newer
+        Assert.Equal("fc6", (await b.ReadAsync("K7MPX2"))!.Layer);
+        var ttl = await connections[0].GetDatabase().KeyTimeToLiveAsync("alexvis:room:K7MPX2");
+        Assert.InRange(ttl!.Value, TimeSpan.FromMinutes(29), TimeSpan.FromMinutes(30)); // ends with the room's idle time
+    }
+
+    [Fact]
+    public async Task A_photo_kept_by_one_server_is_read_by_another_until_it_expires()
+    {
+        var (a, b) = (new RedisRoomPhotos(Connect(), options), new RedisRoomPhotos(Connect(), options));
+        byte[] photo = [0xFF, 0xD8, 1, 2, 3];
+        await a.KeepAsync("abc", photo);
+        Assert.Equal(photo, await b.ReadAsync("abc"));
+        Assert.Null(await b.ReadAsync("nothing"));
+        Assert.InRange((await connections[0].GetDatabase().KeyTimeToLiveAsync("alexvis:photo:abc"))!.Value, TimeSpan.FromMinutes(29), TimeSpan.FromMinutes(30));
+    }
+
+    public override async Task DisposeAsync()
+    {
+        foreach (var c in connections) await c.DisposeAsync();
+        await redis.DisposeAsync();
     }
 }

@@ -243,11 +243,4 @@ public sealed class RoomMembershipTests : IAsyncDisposable
         await services.DisposeAsync();
     }
 
-    sealed class TestEnvironment : IHostEnvironment
-    {
-        public string EnvironmentName { get; set; } = "Test";
-        public string ApplicationName { get; set; } = "AlexVis.Web";
-        public string ContentRootPath { get; set; } = AppContext.BaseDirectory;
-        public Microsoft.Extensions.FileProviders.IFileProvider ContentRootFileProvider { get; set; } = null!;
-    }
 }

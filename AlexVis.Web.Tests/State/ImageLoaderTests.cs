@@ -5,6 +5,7 @@ using AlexVis.Model.Visualization;
 using AlexVis.Web.Options;
 using AlexVis.Web.Services;
 using AlexVis.Web.State;
+using AlexVis.Web.Tests.Support;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -32,7 +33,7 @@ public sealed class ImageLoaderTests : IDisposable
         host = new ModelHost(options, NullLogger<ModelHost>.Instance, services.GetRequiredService<IHttpClientFactory>());
         var queue = new InferenceQueue(host, decoders, options, telemetry, NullLogger<InferenceQueue>.Instance);
         var figures = new Figures(host, options, telemetry, NullLogger<Figures>.Instance);
-        var samples = new SampleLibrary(options, new Env(), NullLogger<SampleLibrary>.Instance);
+        var samples = new SampleLibrary(options, new TestEnvironment(), NullLogger<SampleLibrary>.Instance);
         tokens = new UploadTokens();
         loader = new ImageLoader(host, queue, figures, samples, tokens, circuit, selection, options, NullLogger<ImageLoader>.Instance);
         selection.Changed += () => changes++;
@@ -160,11 +161,4 @@ public sealed class ImageLoaderTests : IDisposable
         public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default) => throw new InvalidOperationException("read");
     }
 
-    sealed class Env : IHostEnvironment
-    {
-        public string EnvironmentName { get; set; } = "Test";
-        public string ApplicationName { get; set; } = "AlexVis.Web";
-        public string ContentRootPath { get; set; } = AppContext.BaseDirectory;
-        public Microsoft.Extensions.FileProviders.IFileProvider ContentRootFileProvider { get; set; } = null!;
-    }
 }

@@ -88,11 +88,4 @@ public abstract class ComponentTest : BunitContext, IAsyncLifetime
         await base.DisposeAsync();
     }
 
-    sealed class TestEnvironment : IHostEnvironment
-    {
-        public string EnvironmentName { get; set; } = "Test";
-        public string ApplicationName { get; set; } = "AlexVis.Web";
-        public string ContentRootPath { get; set; } = AppContext.BaseDirectory;
-        public Microsoft.Extensions.FileProviders.IFileProvider ContentRootFileProvider { get; set; } = null!;
-    }
 }

@@ -1,4 +1,5 @@
 using AlexVis.Model.Imaging.Isolation;
+using Microsoft.AspNetCore.DataProtection;
 using AlexVis.Web.Options;
 using AlexVis.Web.Rooms;
 using AlexVis.Web.Services;
@@ -48,9 +49,21 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<SampleLibrary>();
         services.AddSingleton<UploadTokens>();
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<IRoomBus, InMemoryRoomBus>();
+        if (configuration[$"{AlexVisOptions.Section}:Rooms:Redis"] is { Length: > 0 } redis)
+        {
+            // Several servers: room states, their photos and the keys that protect circuits' tokens, shared in Redis.
+            var connection = StackExchange.Redis.ConnectionMultiplexer.Connect(redis);
+            services.AddSingleton<StackExchange.Redis.IConnectionMultiplexer>(connection);
+            services.AddSingleton<IRoomBus, RedisRoomBus>();
+            services.AddSingleton<IRoomPhotos, RedisRoomPhotos>();
+            services.AddDataProtection().SetApplicationName("AlexVis").PersistKeysToStackExchangeRedis(connection, "alexvis:data-protection-keys");
+        }
+        else
+        {
+            services.AddSingleton<IRoomBus, InMemoryRoomBus>();
+            services.AddSingleton<IRoomPhotos, InMemoryRoomPhotos>();
+        }
         services.AddSingleton<RoomDirectory>();
-        services.AddSingleton<IRoomPhotos, InMemoryRoomPhotos>();
 
         services.AddScoped<CircuitThread>();
         services.AddScoped<ThemeState>();

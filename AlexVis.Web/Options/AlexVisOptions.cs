@@ -122,6 +122,12 @@ public sealed class RoomOptions
     [Range(1, 10_000)]
     public int JoinsPerMinute { get; set; } = 120;
 
+    /// <summary>
+    /// A StackExchange.Redis configuration (e.g. <c>redis.school.lan:6379</c>) to run rooms across several servers that
+    /// share it; null keeps rooms in this server's memory.
+    /// </summary>
+    public string? Redis { get; set; }
+
     /// <summary>Photos handed in to one room's gallery.</summary>
     [Range(1, 10_000)]
     public int MaxPhotosPerRoom { get; set; } = 60;

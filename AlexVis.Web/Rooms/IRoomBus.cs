@@ -18,4 +18,7 @@ public interface IRoomBus
 
     /// <summary>Calls <paramref name="onState"/> (on any thread) with every newer state of the room until disposed.</summary>
     IDisposable Subscribe(string code, Action<RoomState> onState);
+
+    /// <summary>Subscriptions open on this server (the leak test counts them).</summary>
+    int SubscriberCount { get; }
 }

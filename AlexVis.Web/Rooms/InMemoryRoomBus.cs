@@ -6,7 +6,7 @@ namespace AlexVis.Web.Rooms;
 public sealed class InMemoryRoomBus : IRoomBus
 {
     readonly ConcurrentDictionary<string, RoomState> states = new();
-    readonly ConcurrentDictionary<string, ImmutableSubscribers> subscribers = new();
+    readonly RoomSubscribers subscribers = new();
 
     /// <inheritdoc />
     public Task<RoomState?> ReadAsync(string code) => Task.FromResult(states.TryGetValue(code, out var s) ? s : null);
@@ -24,8 +24,7 @@ public sealed class InMemoryRoomBus : IRoomBus
             else if (!states.TryAdd(state.Code, state)) continue;
             break;
         }
-        if (subscribers.TryGetValue(state.Code, out var list))
-            foreach (var onState in list.Handlers) onState(state);
+        subscribers.Tell(state);
         return Task.FromResult(true);
     }
 
@@ -33,39 +32,13 @@ public sealed class InMemoryRoomBus : IRoomBus
     public Task RemoveAsync(string code)
     {
         states.TryRemove(code, out _);
-        subscribers.TryRemove(code, out _);
+        subscribers.Remove(code);
         return Task.CompletedTask;
     }
 
     /// <inheritdoc />
-    public IDisposable Subscribe(string code, Action<RoomState> onState)
-    {
-        subscribers.AddOrUpdate(code, _ => new([onState]), (_, list) => new([.. list.Handlers, onState]));
-        return new Subscription(() =>
-        {
-            while (subscribers.TryGetValue(code, out var list))
-            {
-                var rest = list.Handlers.Where(h => !ReferenceEquals(h, onState)).ToArray();
-                if (rest.Length == 0 ? subscribers.TryRemove(new(code, list)) : subscribers.TryUpdate(code, new(rest), list)) break;
-            }
-        });
-    }
-
-    /// <summary>Subscribers open now, over all rooms (the leak test counts them).</summary>
-    public int SubscriberCount => subscribers.Values.Sum(l => l.Handlers.Length);
-
-    /// <summary>A room's handlers, replaced whole on every change so that telling them needs no lock.</summary>
-    sealed record ImmutableSubscribers(Action<RoomState>[] Handlers);
-}
-
-/// <summary>Runs an action once, when disposed.</summary>
-public sealed class Subscription(Action end) : IDisposable
-{
-    int disposed;
+    public IDisposable Subscribe(string code, Action<RoomState> onState) => subscribers.Add(code, onState);
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        if (Interlocked.Exchange(ref disposed, 1) == 0) end();
-    }
+    public int SubscriberCount => subscribers.Count;
 }

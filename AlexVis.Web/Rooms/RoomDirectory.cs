@@ -29,7 +29,8 @@ public sealed record RoomJoin(RoomState? State, string? Error);
 /// <summary>
 /// The rooms this server runs: their codes, their teachers' keys (only a hash is kept), who is in each and who
 /// follows, the limits, and idle rooms' end. Changing a room needs its teacher key, checked here on the server
-/// whatever a page sends.
+/// whatever a page sends. With a shared bus (Redis) a student may join a room led from another server: his page
+/// follows it here, and the census and gallery he feeds are this server's (the teacher's server counts its own).
 /// </summary>
 public sealed class RoomDirectory(IRoomBus bus, IOptions<AlexVisOptions> options, TimeProvider time, ILogger<RoomDirectory> logger)
 {
@@ -55,8 +56,8 @@ public sealed class RoomDirectory(IRoomBus bus, IOptions<AlexVisOptions> options
     /// <summary>Raised (on any thread) with a room's code when a photo was handed in.</summary>
     public event Action<string>? GalleryChanged;
 
-    /// <summary>Rooms open on this server.</summary>
-    public int Count => rooms.Count;
+    /// <summary>Rooms led from this server (rooms led elsewhere that pages here follow are not counted).</summary>
+    public int Count => rooms.Values.Count(r => r.Led);
 
     /// <summary>A code as typed by a student, in the canonical form (upper case, without spaces or dashes); null if it cannot be one.</summary>
     public static string? Normalise(string? typed)
@@ -70,16 +71,17 @@ public sealed class RoomDirectory(IRoomBus bus, IOptions<AlexVisOptions> options
     public async Task<(string Code, string TeacherKey)?> StartAsync()
     {
         await SweepAsync();
-        if (rooms.Count >= limits.MaxRooms)
+        if (Count >= limits.MaxRooms)
         {
-            logger.LogWarning("A class could not start: {Rooms} rooms are open, the most this server runs", rooms.Count);
+            logger.LogWarning("A class could not start: {Rooms} rooms are open, the most this server runs", Count);
             return null;
         }
         var key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         while (true)
         {
             var code = new string(RandomNumberGenerator.GetItems<char>(Alphabet, CodeLength));
-            if (!rooms.TryAdd(code, new Room(SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(key)), time.GetUtcNow()))) continue;
+            // A code no server uses (rooms may be shared with other servers through the bus).
+            if (await bus.ReadAsync(code) is not null || !rooms.TryAdd(code, new Room(SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(key)), time.GetUtcNow()))) continue;
             await bus.PublishAsync(RoomState.Initial(code) with { Version = 1 });
             logger.LogInformation("Room {Code} started", code);
             return (code, key);
@@ -103,8 +105,10 @@ public sealed class RoomDirectory(IRoomBus bus, IOptions<AlexVisOptions> options
         await SweepAsync();
         if (Normalise(typed) is not { } code)
             return new(null, $"'{typed}' is not a class code: codes have {CodeLength} letters and digits, like K7MPX2.");
-        if (!rooms.TryGetValue(code, out var room) || await bus.ReadAsync(code) is not { } state)
+        if (await bus.ReadAsync(code) is not { } state)
             return new(null, $"There is no class with the code {code}: it may have ended. Ask your teacher for the code, or explore on your own.");
+        // A room led on another server (sharing the bus) is followed here; only its own server can change it.
+        var room = rooms.GetOrAdd(code, _ => new Room(null, time.GetUtcNow()));
         lock (room)
         {
             if (room.Members.Count >= limits.MaxStudentsPerRoom && !room.Members.ContainsKey(member))
@@ -211,15 +215,18 @@ public sealed class RoomDirectory(IRoomBus bus, IOptions<AlexVisOptions> options
         var now = time.GetUtcNow();
         foreach (var (code, room) in rooms)
         {
-            if (now - room.LastActive < limits.IdleExpiry || !rooms.TryRemove(new(code, room))) continue;
+            if (now - room.LastActive < limits.IdleExpiry || !rooms.TryRemove(new(code, room)) || !room.Led) continue;
             await bus.RemoveAsync(code);
             logger.LogInformation("Room {Code} ended after {Idle} without activity", code, limits.IdleExpiry);
         }
     }
 
-    sealed class Room(byte[] keyHash, DateTimeOffset started)
+    // keyHash: the teacher key's hash for a room led from this server; null for one led elsewhere and followed here.
+    sealed class Room(byte[]? keyHash, DateTimeOffset started)
     {
         long lastActive = started.UtcTicks;
+
+        public bool Led => keyHash is not null;
 
         public ConcurrentDictionary<string, bool> Members { get; } = new();
 
@@ -236,6 +243,6 @@ public sealed class RoomDirectory(IRoomBus bus, IOptions<AlexVisOptions> options
 
         // Compared in constant time: how long a refusal takes says nothing about the key.
         public bool Holds(string? key) =>
-            key is not null && CryptographicOperations.FixedTimeEquals(SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(key)), keyHash);
+            key is not null && keyHash is not null && CryptographicOperations.FixedTimeEquals(SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(key)), keyHash);
     }
 }
