@@ -43,25 +43,73 @@ static class RoomBench
         int errors = 0;
 
         await using var teacherBrowser = await Chromium.LaunchAsync();
-        var teacher = new ExplorePage(await teacherBrowser.NewPageAsync());
-        await teacher.OpenAsync(new Uri(url + "/"), "?sample=chelsea");
-        await teacher.Page.Locator("[data-testid=room-start]").ClickAsync();
-        var code = (await teacher.Page.Locator("[data-testid=room-code]").InnerTextAsync()).Trim();
-        await teacher.Page.EvaluateAsync(PaintRecorder);
-
         await using var studentBrowser = await Chromium.LaunchAsync();
-        var browserStudents = new List<ExplorePage>();
-        for (int p = 0; p < pages; p++)
-        {
-            var page = new ExplorePage(await studentBrowser.NewPageAsync());
-            await page.OpenAsync(new Uri(url + "/"), $"room/{code}");
-            await page.Page.EvaluateAsync(PaintRecorder);
-            browserStudents.Add(page);
-        }
+        var (teacher, code, browserStudents) = await OpenClassAsync(teacherBrowser, new Uri(url + "/"), studentBrowser, new Uri(url + "/"), pages);
         var circuits = new List<Circuit>();
         for (int s = 0; s < sessions; s++) circuits.Add(await Circuit.JoinAsync(app.Services, code));
         Stats.Note($"class {code}: 1 teacher and {pages} students in Chromium, {sessions} students as server-side circuits; {rounds} rounds; a step every {pace.TotalMilliseconds:0} ms");
 
+        var (follow, followBrowser, followCircuit, everyone, roundP95s) = await FollowAsync(teacher, browserStudents, circuits, rounds, pace, () => errors++);
+
+        Stats.Print("room_students", pages + sessions);
+        Stats.Print("follow_samples", follow.Count);
+        Stats.Print("follow_ms_median", Stats.Median(follow));
+        Stats.Print("follow_ms_p95", Stats.Percentile(follow, 95));
+        Stats.Print("follow_ms_p95_spread", roundP95s.Max() - roundP95s.Min());
+        Stats.Print("follow_browser_ms_median", Stats.Median(followBrowser));
+        Stats.Print("follow_browser_ms_p95", Stats.Percentile(followBrowser, 95));
+        Stats.Print("follow_circuit_ms_median", Stats.Median(followCircuit));
+        Stats.Print("follow_circuit_ms_p95", Stats.Percentile(followCircuit, 95));
+        Stats.Print("follow_everyone_ms_median", Stats.Median(everyone));
+        Stats.Print("follow_everyone_ms_p95", Stats.Percentile(everyone, 95));
+        Stats.Print("server_rss_mb", ProcessMemory.PeakRssMb());
+        foreach (var circuit in circuits) await circuit.DisposeAsync();
+        await app.StopAsync();
+        await app.DisposeAsync();
+
+        // Two servers sharing a Redis of the bench's own: the teacher on one, the Chromium students on the other.
+        await using (var redis = await RedisServer.StartAsync())
+        {
+            var shared = new Dictionary<string, string> { ["AlexVis:Rooms:Redis"] = redis.Configuration, ["AlexVis:Rooms:JoinsPerMinute"] = "1000" };
+            await using var one = await AppServer.StartAsync("Release", shared);
+            await using var two = await AppServer.StartAsync("Release", shared);
+            var (lead, _, across) = await OpenClassAsync(teacherBrowser, one.Url, studentBrowser, two.Url, pages);
+            Stats.Note($"two servers sharing Redis: the teacher on {one.Url}, {pages} Chromium students on {two.Url}");
+            var (twoServers, _, _, _, twoP95s) = await FollowAsync(lead, across, [], rounds, pace, () => errors++);
+            Stats.Print("follow_ms_median_two_servers", Stats.Median(twoServers));
+            Stats.Print("follow_ms_p95_two_servers", Stats.Percentile(twoServers, 95));
+            Stats.Print("follow_ms_p95_two_servers_spread", twoP95s.Max() - twoP95s.Min());
+            Stats.Print("server_rss_mb_two_servers", Math.Max(one.PeakRssMb(), two.PeakRssMb()));
+        }
+        Stats.Print("errors", errors);
+        Stats.Note($"load average after: {Stats.LoadAverage()}");
+        return errors == 0 ? 0 : 1;
+    }
+
+    /// <summary>A teacher's page on one server starts a class, and <paramref name="pages"/> students' pages join by the link on another (or the same).</summary>
+    static async Task<(ExplorePage Teacher, string Code, List<ExplorePage> Students)> OpenClassAsync(
+        Chromium teacherBrowser, Uri teacherServer, Chromium studentBrowser, Uri studentServer, int pages)
+    {
+        var teacher = new ExplorePage(await teacherBrowser.NewPageAsync());
+        await teacher.OpenAsync(teacherServer, "?sample=chelsea");
+        await teacher.Page.Locator("[data-testid=room-start]").ClickAsync();
+        var code = (await teacher.Page.Locator("[data-testid=room-code]").InnerTextAsync()).Trim();
+        await teacher.Page.EvaluateAsync(PaintRecorder);
+        var students = new List<ExplorePage>();
+        for (int p = 0; p < pages; p++)
+        {
+            var page = new ExplorePage(await studentBrowser.NewPageAsync());
+            await page.OpenAsync(studentServer, $"room/{code}");
+            await page.Page.EvaluateAsync(PaintRecorder);
+            students.Add(page);
+        }
+        return (teacher, code, students);
+    }
+
+    /// <summary>The teacher steps through every layer and back, <paramref name="rounds"/> times; for every step and student, key press to painted.</summary>
+    static async Task<(List<double> Follow, List<double> Browser, List<double> Circuit, List<double> Everyone, List<double> RoundP95s)> FollowAsync(
+        ExplorePage teacher, List<ExplorePage> browserStudents, List<Circuit> circuits, int rounds, TimeSpan pace, Action error)
+    {
         var follow = new List<double>();
         var followBrowser = new List<double>();
         var followCircuit = new List<double>();
@@ -91,13 +139,13 @@ static class RoomBench
                         t = await page.Page.EvaluateAsync<double?>("([i, after]) => window.__painted.find(p => p.layer === i && p.t >= after)?.t ?? null", new object[] { layer.Index, pressed });
                         if (t is null) await Task.Delay(5);
                     }
-                    if (t is null) { errors++; Stats.Note($"a Chromium student did not paint {layer.Alias}"); }
+                    if (t is null) { error(); Stats.Note($"a Chromium student did not paint {layer.Alias}"); }
                     else { latencies.Add(t.Value - pressed); followBrowser.Add(t.Value - pressed); }
                 }
                 foreach (var circuit in circuits)
                 {
                     var t = await circuit.PaintedAsync(layer, pressed, deadline);
-                    if (t is null) { errors++; Stats.Note($"a server-side student did not paint {layer.Alias}"); }
+                    if (t is null) { error(); Stats.Note($"a server-side student did not paint {layer.Alias}"); }
                     else { latencies.Add(t.Value - pressed); followCircuit.Add(t.Value - pressed); }
                 }
                 roundFollow.AddRange(latencies);
@@ -110,25 +158,7 @@ static class RoomBench
             Stats.Note($"round {round + 1}: follow median {Stats.Median(roundFollow):0.0} ms, p95 {Stats.Percentile(roundFollow, 95):0.0} ms over {roundFollow.Count}; load {Stats.LoadAverage()}");
         }
 
-        Stats.Print("room_students", pages + sessions);
-        Stats.Print("follow_samples", follow.Count);
-        Stats.Print("follow_ms_median", Stats.Median(follow));
-        Stats.Print("follow_ms_p95", Stats.Percentile(follow, 95));
-        Stats.Print("follow_ms_p95_spread", roundP95s.Max() - roundP95s.Min());
-        Stats.Print("follow_browser_ms_median", Stats.Median(followBrowser));
-        Stats.Print("follow_browser_ms_p95", Stats.Percentile(followBrowser, 95));
-        Stats.Print("follow_circuit_ms_median", Stats.Median(followCircuit));
-        Stats.Print("follow_circuit_ms_p95", Stats.Percentile(followCircuit, 95));
-        Stats.Print("follow_everyone_ms_median", Stats.Median(everyone));
-        Stats.Print("follow_everyone_ms_p95", Stats.Percentile(everyone, 95));
-        Stats.Print("server_rss_mb", ProcessMemory.PeakRssMb());
-        Stats.Print("errors", errors);
-        Stats.Note("follow_ms_p95_two_servers is not measured: rooms across servers (Redis) are not built yet");
-        Stats.Note($"load average after: {Stats.LoadAverage()}");
-        foreach (var circuit in circuits) await circuit.DisposeAsync();
-        await app.StopAsync();
-        await app.DisposeAsync();
-        return errors == 0 ? 0 : 1;
+        return (follow, followBrowser, followCircuit, everyone, roundP95s);
     }
 
     /// <summary>A student's circuit without a browser: its scope, its dispatcher, and what its page would draw.</summary>
