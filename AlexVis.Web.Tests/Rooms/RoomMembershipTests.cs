@@ -109,7 +109,7 @@ public sealed class RoomMembershipTests : IAsyncDisposable
         var (teacher, code) = await StartClass();
         var figures = services.GetRequiredService<Figures>();
         figures.Remember("photo-key", new TraceResult(HandMade.Trace(), "dog.jpg", TimeSpan.Zero, TimeSpan.Zero, 1));
-        await teacher.Do(() => { teacher.Loader.ShowKnown("photo-key", "dog.jpg", null); teacher.Selection.SelectLayer(AlexNetLayers.Get("pool5")); });
+        await teacher.Do(() => { Assert.True(teacher.Loader.TryShowKnown("photo-key", "dog.jpg")); teacher.Selection.SelectLayer(AlexNetLayers.Get("pool5")); });
         await Eventually(() => services.GetRequiredService<IRoomBus>().ReadAsync(code).Result?.Layer == "pool5", "the room shows pool5");
 
         var late = await Join(code);

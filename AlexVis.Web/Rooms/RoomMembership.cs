@@ -17,7 +17,7 @@ public enum RoomRole
 
 /// <summary>
 /// One page's part in a room (one per circuit). A teacher's selection and image become the room's state; a student's
-/// page applies the room's states, newest only (a capacity-1 inbox that drops the older state, so one slow browser
+/// page applies the room's states, newest only (one waiting state that a newer one replaces, so one slow browser
 /// holds nobody else up), on the circuit's dispatcher, until the student makes a selection of his own ("following
 /// paused"); "back to the teacher" applies the latest state again. The theme stays the student's.
 /// </summary>
@@ -33,9 +33,12 @@ public sealed class RoomMembership : IDisposable
     readonly IRoomPhotos photos;
     (TracedImage Image, byte[] Bytes)? ownUpload;
     readonly string member = Guid.NewGuid().ToString("N");
-    readonly Channel<RoomState> inbox = Channel.CreateBounded<RoomState>(new BoundedChannelOptions(1)
+    // The newest state not yet applied (one place: an older state never replaces a newer one, whatever order the
+    // bus delivers them in), and a wake-up for the pump.
+    RoomState? pending;
+    readonly Channel<bool> wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
     {
-        FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true,
+        FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true,
     });
     readonly CancellationTokenSource lifetime = new();
     string? teacherKey;
@@ -102,11 +105,13 @@ public sealed class RoomMembership : IDisposable
         if (join.Error is { } error) return error;
         (Role, Code, Following) = (RoomRole.Student, join.State!.Code, true);
         seenRecall = join.State.Recall;
-        subscription = bus.Subscribe(Code, state => inbox.Writer.TryWrite(state));
+        subscription = bus.Subscribe(Code, Offer);
         selection.Changed += OnStudentSelection;
         loader.Changed += OnStudentImage;
         loader.Uploaded += OnUploaded;
-        inbox.Writer.TryWrite(join.State); // a late joiner starts from the current state at once
+        Offer(join.State); // a late joiner starts from the current state at once
+        // A change published between the join's read and the subscription: read again, now that nothing is missed.
+        if (await bus.ReadAsync(Code) is { } now) Offer(now);
         _ = Task.Run(PumpAsync);
         Changed?.Invoke();
         return null;
@@ -125,8 +130,11 @@ public sealed class RoomMembership : IDisposable
     /// <summary>The teacher brings every student who branched off back to the teacher's view.</summary>
     public Task<bool> BringEveryoneBackAsync() =>
         Role == RoomRole.Teacher && Code is { } code
-            ? directory.DriveAsync(code, teacherKey, s => s with { Recall = s.Recall + 1 }, "the teacher's page")
+            ? directory.DriveAsync(code, teacherKey, s => s with { Recall = s.Recall + 1 }, Who)
             : Task.FromResult(false);
+
+    // This page, as a refused change names it in the log.
+    string Who => Role == RoomRole.Teacher ? "the teacher's page" : $"student page {member[..8]}";
 
     /// <summary>
     /// The change path: makes the room show this page's selection and image. It needs the teacher's key, which only
@@ -135,10 +143,8 @@ public sealed class RoomMembership : IDisposable
     public Task<bool> PublishAsync()
     {
         if (Code is not { } code) return Task.FromResult(false);
-        var image = loader.Image is { } i ? new RoomImage(i.ContentKey, i.Name, i.SampleName) : null;
-        var current = selection.Current;
-        return directory.DriveAsync(code, teacherKey, s => RoomState.Of(code, s.Version, image, current, s.Recall, s.Pointer),
-            Role == RoomRole.Teacher ? "the teacher's page" : $"student page {member[..8]}");
+        var (image, current) = (RoomImage.Of(loader.Image), selection.Current);
+        return directory.DriveAsync(code, teacherKey, s => RoomState.Of(code, s.Version, image, current, s.Recall, s.Pointer), Who);
     }
 
     (RoomImage?, AlexVis.Web.State.Selection)? published;
@@ -149,13 +155,13 @@ public sealed class RoomMembership : IDisposable
     /// <summary>The teacher points at a cell (null: at nothing); the class sees it marked. Refused for anyone else.</summary>
     public Task<bool> PointAsync(RoomPointer? pointer) =>
         Code is { } code
-            ? directory.DriveAsync(code, teacherKey, s => s with { Pointer = pointer }, Role == RoomRole.Teacher ? "the teacher's page" : $"student page {member[..8]}")
+            ? directory.DriveAsync(code, teacherKey, s => s with { Pointer = pointer }, Who)
             : Task.FromResult(false);
 
     // Only what the class sees: a busy line on the teacher's page is no change of the room.
     void OnTeacherChanged()
     {
-        var shown = (loader.Image is { } i ? new RoomImage(i.ContentKey, i.Name, i.SampleName) : null, selection.Current);
+        var shown = (RoomImage.Of(loader.Image), selection.Current);
         if (Equals(shown, published)) return;
         published = shown;
         _ = PublishAsync();
@@ -202,7 +208,7 @@ public sealed class RoomMembership : IDisposable
     // A photo that is no sample: its trace if this server still holds it, else its kept bytes traced again.
     async Task<string?> ShowKeptAsync(RoomImage image)
     {
-        if (loader.ShowKnown(image.ContentKey, image.Name, null) is null) return null;
+        if (loader.TryShowKnown(image.ContentKey, image.Name)) return null;
         return await photos.ReadAsync(image.ContentKey) is { } bytes
             ? await loader.LoadKeptAsync(bytes, image.Name)
             : $"The photo '{image.Name}' is no longer kept on the server.";
@@ -213,19 +219,38 @@ public sealed class RoomMembership : IDisposable
         if (code == Code) Changed?.Invoke();
     }
 
+    /// <summary>Keeps a state for the pump unless a newer one is already waiting.</summary>
+    void Offer(RoomState state)
+    {
+        while (true)
+        {
+            var waiting = Volatile.Read(ref pending);
+            if (waiting is not null && waiting.Version >= state.Version) return;
+            if (Interlocked.CompareExchange(ref pending, state, waiting) == waiting) break;
+        }
+        wake.Writer.TryWrite(true);
+    }
+
     async Task PumpAsync()
     {
         try
         {
-            await foreach (var state in inbox.Reader.ReadAllAsync(lifetime.Token))
-                await circuit.RunAsync(() => ApplyAsync(state));
+            await foreach (var _ in wake.Reader.ReadAllAsync(lifetime.Token))
+            {
+                if (Interlocked.Exchange(ref pending, null) is not { } state) continue;
+                try
+                {
+                    await circuit.RunAsync(() => ApplyAsync(state));
+                }
+                catch (Exception e) when (e is not (OperationCanceledException or ObjectDisposedException))
+                {
+                    // One state that could not be applied does not end following: the next one is applied as usual.
+                    logger.LogError(e, "Applying version {Version} of room {Code} failed", state.Version, Code);
+                }
+            }
         }
         catch (OperationCanceledException) { }
         catch (ObjectDisposedException) { } // the circuit ended while a state was on its way
-        catch (Exception e)
-        {
-            logger.LogError(e, "Following room {Code} failed", Code);
-        }
     }
 
     /// <summary>Applies a newer room state if this student follows (a recall makes him follow again).</summary>
@@ -285,7 +310,7 @@ public sealed class RoomMembership : IDisposable
     {
         if (Interlocked.Exchange(ref disposed, 1) == 1) return;
         lifetime.Cancel();
-        inbox.Writer.TryComplete();
+        wake.Writer.TryComplete();
         subscription?.Dispose();
         selection.Changed -= OnTeacherChanged;
         loader.Changed -= OnTeacherChanged;

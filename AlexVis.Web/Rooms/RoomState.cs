@@ -8,7 +8,12 @@ namespace AlexVis.Web.Rooms;
 /// <param name="ContentKey">Hash of the image's bytes (the shared caches' key).</param>
 /// <param name="Name">The file name shown.</param>
 /// <param name="SampleName">The bundled sample's name, when it is one (any server can load it).</param>
-public sealed record RoomImage(string ContentKey, string Name, string? SampleName);
+public sealed record RoomImage(string ContentKey, string Name, string? SampleName)
+{
+    /// <summary>The room's image for a page's image (null before it has one).</summary>
+    public static RoomImage? Of(AlexVis.Web.Services.TracedImage? image) =>
+        image is null ? null : new RoomImage(image.ContentKey, image.Name, image.SampleName);
+}
 
 /// <summary>The cell the teacher points at: marked on every follower's montage and channel panels.</summary>
 /// <param name="Layer">The layer, by alias.</param>

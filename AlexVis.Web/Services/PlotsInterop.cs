@@ -68,9 +68,6 @@ public sealed class PlotsInterop(IJSRuntime js, IServiceProvider services, Figur
         return reference;
     }
 
-    /// <summary>Whether this page already holds the figure with <paramref name="key"/> (its bytes need not be sent).</summary>
-    public bool HasSent(string key) => sent.Contains(key);
-
     /// <summary>
     /// Calls a panel module's show function whose payload carries <paramref name="bytes"/> only when this page has not
     /// had them; when the browser has dropped them from its cache it answers "need-bytes" and gets them again.

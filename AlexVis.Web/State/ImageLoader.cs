@@ -91,18 +91,17 @@ public sealed class ImageLoader : IDisposable
     }
 
     /// <summary>
-    /// Shows an image traced on this server before (a room's image: its teacher's upload), by content hash; returns a
-    /// message when its trace is no longer kept here (the current image stays).
+    /// Shows an image traced on this server before (a room's image that is no sample), by content hash; false when its
+    /// trace is no longer kept here (the current image stays).
     /// </summary>
-    public string? ShowKnown(string contentKey, string name, string? sampleName)
+    public bool TryShowKnown(string contentKey, string name)
     {
-        if (figures.KnownTrace(contentKey) is not { } result)
-            return $"The teacher's photo '{name}' is no longer on this server; ask your teacher to show it again.";
+        if (figures.KnownTrace(contentKey) is not { } result) return false;
         Interlocked.Increment(ref latestRequest); // a load still on its way is older than this
-        Image = new TracedImage(Interlocked.Increment(ref versions), name, contentKey, sampleName, $"api/crops/{contentKey}.png", result.Trace, TimeSpan.Zero);
+        Image = new TracedImage(Interlocked.Increment(ref versions), name, contentKey, null, $"api/crops/{contentKey}.png", result.Trace, TimeSpan.Zero);
         Busy = null;
         Changed?.Invoke();
-        return null;
+        return true;
     }
 
     /// <summary>Traces a photo the room kept (the teacher's, or one handed in), from its bytes; returns a message when it fails.</summary>
