@@ -35,9 +35,11 @@ public sealed class RedisRoomBus : IRoomBus
         db = redis.GetDatabase();
         lifetime = options.Value.Rooms.IdleExpiry;
         this.logger = logger;
-        redis.GetSubscriber().Subscribe(RedisChannel.Literal(Channel), (_, message) =>
+        // A message queue, not a plain handler: StackExchange.Redis runs plain handlers concurrently, so a newer state
+        // could be told before an older one; the queue tells them in the order Redis published them.
+        redis.GetSubscriber().Subscribe(RedisChannel.Literal(Channel)).OnMessage(message =>
         {
-            if (Parse(message) is { } state) subscribers.Tell(state);
+            if (Parse(message.Message) is { } state) subscribers.Tell(state);
         });
     }
 
