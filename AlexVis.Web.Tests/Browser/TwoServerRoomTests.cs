@@ -59,6 +59,37 @@ public sealed partial class TwoServerRoomTests(BrowserFixture app, ITestOutputHe
     }
 
     [Fact]
+    public async Task The_teacher_counts_and_sees_the_photos_of_students_on_either_server()
+    {
+        var teacher = new ExplorePage(await app.Browser.NewPageAsync());
+        await teacher.OpenAsync(one.Url, "?sample=coffee");
+        var code = await RoomBrowserTests.StartClassAsync(teacher);
+        await using var students = await Chromium.LaunchAsync();
+        var there = await RoomBrowserTests.JoinAsync(students, two.Url, code);
+        var here = await RoomBrowserTests.JoinAsync(students, one.Url, code);
+        var census = teacher.Page.Locator("[data-testid=room-census]");
+        await census.Filter(new() { HasTextString = "2 students · 2 following · 0 on their own" }).WaitForAsync(new() { Timeout = 10_000 });
+
+        // The student on the other server hands in a photo of his own: the teacher's server lists it, traces it from
+        // the bytes kept in Redis, and the student on the teacher's server sees it.
+        var chelsea = await File.ReadAllBytesAsync(Path.Combine(AppServer.RepositoryRoot(), "samples", "chelsea.png"));
+        await there.UploadAsync("my-cat.png", chelsea, "image/png");
+        await there.Page.Locator("[data-testid=room-status]", new() { HasTextString = "Following paused" }).WaitForAsync(new() { Timeout = 30_000 });
+        await there.Page.Locator("[data-testid=room-hand-in]").ClickAsync();
+        await there.Page.Locator("[data-testid=room-handed-in]").WaitForAsync();
+        await census.Filter(new() { HasTextString = "2 students · 1 following · 1 on their own" }).WaitForAsync(new() { Timeout = 10_000 });
+        var photo = teacher.Page.Locator("[data-testid=gallery-photo]");
+        await photo.WaitForAsync(new() { Timeout = 10_000 });
+        Assert.Equal("my-cat.png, from student 1", await photo.GetAttributeAsync("title"));
+        await photo.ClickAsync();
+        await here.Page.Locator("[data-testid=image-name]", new() { HasTextString = "my-cat.png" }).WaitForAsync(new() { Timeout = 30_000 });
+        Assert.Equal(await there.CropSourceAsync(), await here.CropSourceAsync());
+
+        await there.Page.CloseAsync(); // leaving on the other server: the teacher counts one fewer
+        await census.Filter(new() { HasTextString = "1 student · 1 following · 0 on their own" }).WaitForAsync(new() { Timeout = 60_000 });
+    }
+
+    [Fact]
     public async Task The_readmes_nginx_example_serves_a_class_in_front_of_the_two_servers()
     {
         await using var proxy = await Nginx.StartAsync(ReadmeNginxBlock(), one.Url, two.Url);

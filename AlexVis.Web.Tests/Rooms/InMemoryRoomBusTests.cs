@@ -59,6 +59,44 @@ public abstract class RoomBusContract : IAsyncLifetime
         second.Dispose();
     }
 
+    [Fact]
+    public async Task The_roster_numbers_students_counts_who_follows_and_keeps_the_gallery_within_its_limits()
+    {
+        var bus = NewServer();
+        var told = 0;
+        using var _ = bus.SubscribeRoster("K7MPX2", () => Interlocked.Increment(ref told));
+        Assert.Equal(1, await bus.JoinAsync("K7MPX2", "a", 2));
+        Assert.Equal(2, await bus.JoinAsync("K7MPX2", "b", 2));
+        Assert.Equal(0, await bus.JoinAsync("K7MPX2", "c", 2)); // full
+        Assert.Equal(2, await bus.JoinAsync("K7MPX2", "b", 2)); // a reconnect keeps its number and its place
+        await bus.SetFollowingAsync("K7MPX2", "b", false);
+        await bus.SetFollowingAsync("K7MPX2", "b", false); // no change
+        await bus.SetFollowingAsync("K7MPX2", "stranger", false); // not on the roster: nothing
+        Assert.Equal(new RoomCensus(2, 1), await bus.CensusAsync("K7MPX2"));
+        await bus.LeaveAsync("K7MPX2", "a");
+        Assert.Equal(new RoomCensus(1, 0), await bus.CensusAsync("K7MPX2"));
+        Assert.Equal(3, await bus.JoinAsync("K7MPX2", "c", 2)); // a's place is free; numbers are never reused
+
+        var limits = new GalleryLimits(PerRoom: 3, PerStudent: 2, PerMinute: 2);
+        var t0 = new DateTimeOffset(2026, 11, 29, 9, 0, 0, TimeSpan.Zero);
+        GalleryPhoto Photo(int i, int from) => new($"key{i}", $"photo {i}.jpg", $"student {from}");
+        Assert.Equal(HandInOutcome.Taken, await bus.HandInAsync("K7MPX2", Photo(1, 2), limits, t0));
+        Assert.Equal(HandInOutcome.Taken, await bus.HandInAsync("K7MPX2", Photo(1, 2), limits, t0)); // already there
+        Assert.Equal(HandInOutcome.Taken, await bus.HandInAsync("K7MPX2", Photo(2, 2), limits, t0.AddSeconds(1)));
+        Assert.Equal(HandInOutcome.StudentFull, await bus.HandInAsync("K7MPX2", Photo(3, 2), limits, t0.AddSeconds(2)));
+        Assert.Equal(HandInOutcome.TooFast, await bus.HandInAsync("K7MPX2", Photo(3, 3), limits, t0.AddSeconds(59)));
+        Assert.Equal(HandInOutcome.Taken, await bus.HandInAsync("K7MPX2", Photo(3, 3), limits, t0.AddSeconds(60)));
+        Assert.Equal(HandInOutcome.RoomFull, await bus.HandInAsync("K7MPX2", Photo(4, 3), limits, t0.AddMinutes(5)));
+        Assert.Equal([Photo(1, 2), Photo(2, 2), Photo(3, 3)], await bus.GalleryAsync("K7MPX2"));
+        // Told: 3 joins, 1 following, 1 leave, 1 join, 3 photos taken.
+        await Eventually(() => Volatile.Read(ref told) == 9, "nine roster changes told");
+
+        await bus.RemoveAsync("K7MPX2");
+        Assert.Equal(new RoomCensus(0, 0), await bus.CensusAsync("K7MPX2"));
+        Assert.Empty(await bus.GalleryAsync("K7MPX2"));
+        Assert.Equal(0, bus.SubscriberCount);
+    }
+
     public virtual Task InitializeAsync() => Task.CompletedTask;
 
     public virtual Task DisposeAsync() => Task.CompletedTask;
@@ -101,6 +139,24 @@ public sealed class RedisRoomBusTests : RoomBusContract
         Assert.False(await b.PublishAsync(State(2, "conv1"))); // the same version from the other server: not newer
         Assert.Equal("fc6", (await b.ReadAsync("K7MPX2"))!.Layer);
         var ttl = await connections[0].GetDatabase().KeyTimeToLiveAsync("alexvis:room:K7MPX2");
+        Assert.InRange(ttl!.Value, TimeSpan.FromMinutes(29), TimeSpan.FromMinutes(30)); // ends with the room's idle time
+    }
+
+    [Fact]
+    public async Task Students_on_two_servers_are_one_class_to_the_teacher_on_either()
+    {
+        var (teacher, other) = (NewServer(), NewServer());
+        var told = 0;
+        using var _ = teacher.SubscribeRoster("K7MPX2", () => Interlocked.Increment(ref told));
+        Assert.Equal(1, await teacher.JoinAsync("K7MPX2", "here", 40));
+        Assert.Equal(2, await other.JoinAsync("K7MPX2", "there", 40));
+        await other.SetFollowingAsync("K7MPX2", "there", false);
+        Assert.Equal(HandInOutcome.Taken, await other.HandInAsync("K7MPX2", new GalleryPhoto("abc", "cat.jpg", "student 2"),
+            new GalleryLimits(10, 2, 5), DateTimeOffset.UtcNow));
+        await Eventually(() => Volatile.Read(ref told) == 4, "the teacher's server told of every change on the other");
+        Assert.Equal(new RoomCensus(2, 1), await teacher.CensusAsync("K7MPX2"));
+        Assert.Equal([new GalleryPhoto("abc", "cat.jpg", "student 2")], await teacher.GalleryAsync("K7MPX2"));
+        var ttl = await connections[0].GetDatabase().KeyTimeToLiveAsync("alexvis:roster:{K7MPX2}:members");
         Assert.InRange(ttl!.Value, TimeSpan.FromMinutes(29), TimeSpan.FromMinutes(30)); // ends with the room's idle time
     }
 

@@ -72,7 +72,7 @@ public class RoomDirectoryTests
         Assert.Null((await Join(code.ToLowerInvariant(), "s2")).Error);
         Assert.Null((await Join(code, "s2")).Error); // the same page again (a reconnect) is no new student
         Assert.Equal($"Class {code} is full (2 students). Explore on your own, or ask your teacher.", (await Join(code, "s3")).Error);
-        Assert.Equal(new RoomCensus(2, 2), directory.Census(code));
+        Assert.Equal(new RoomCensus(2, 2), await directory.CensusAsync(code));
     }
 
     [Fact]
@@ -105,21 +105,21 @@ public class RoomDirectoryTests
     }
 
     [Fact]
-    public async Task The_census_counts_who_follows_and_who_has_branched_off()
+    public async Task The_census_counts_who_follows_and_who_has_branched_off_and_ends_with_the_room()
     {
         var (code, key) = (await directory.StartAsync())!.Value;
         var changes = 0;
-        directory.CensusChanged += c => changes += c == code ? 1 : 0;
+        using var _ = bus.SubscribeRoster(code, () => changes++);
         await Join(code, "a");
         await Join(code, "b");
-        directory.SetFollowing(code, "b", false);
-        Assert.Equal(new RoomCensus(2, 1), directory.Census(code));
-        Assert.Equal(1, directory.Census(code)!.Branched);
-        directory.Leave(code, "a");
-        Assert.Equal(new RoomCensus(1, 0), directory.Census(code));
+        await directory.SetFollowingAsync(code, "b", false);
+        Assert.Equal(new RoomCensus(2, 1), await directory.CensusAsync(code));
+        Assert.Equal(1, (await directory.CensusAsync(code)).Branched);
+        await directory.LeaveAsync(code, "a");
+        Assert.Equal(new RoomCensus(1, 0), await directory.CensusAsync(code));
         Assert.Equal(4, changes);
         Assert.True(await directory.EndAsync(code, key));
-        Assert.Null(directory.Census(code));
+        Assert.Equal(new RoomCensus(0, 0), await directory.CensusAsync(code));
     }
 
     [Fact]
@@ -130,24 +130,25 @@ public class RoomDirectoryTests
             Rooms = { MaxPhotosPerRoom = 4, MaxPhotosPerStudent = 2, PhotosPerMinute = 3 },
         }), clock, log);
         var (code, _) = (await limited.StartAsync())!.Value;
-        foreach (var s in new[] { "a", "b", "c" }) await limited.JoinAsync(code, s, s);
+        var numbers = new List<int>();
+        foreach (var s in new[] { "a", "b", "c" }) numbers.Add((await limited.JoinAsync(code, s, s)).Number);
+        Assert.Equal([1, 2, 3], numbers);
         var gallery = 0;
-        limited.GalleryChanged += c => gallery += c == code ? 1 : 0;
+        using var _ = bus.SubscribeRoster(code, () => gallery++);
         RoomImage Photo(int i) => new($"key{i}", $"photo{i}.jpg", null);
 
-        Assert.Null(limited.HandIn(code, "a", Photo(1)));
-        Assert.Null(limited.HandIn(code, "a", Photo(1))); // the same photo again: already there
-        Assert.Null(limited.HandIn(code, "a", Photo(2)));
-        Assert.Equal("You have handed in 2 photos, as many as one student may.", limited.HandIn(code, "a", Photo(3)));
-        Assert.Null(limited.HandIn(code, "b", Photo(3)));
-        Assert.Equal("The class is handing in many photos at once: try again in a minute.", limited.HandIn(code, "b", Photo(4)));
+        Assert.Null(await limited.HandInAsync(code, 1, Photo(1)));
+        Assert.Null(await limited.HandInAsync(code, 1, Photo(1))); // the same photo again: already there
+        Assert.Null(await limited.HandInAsync(code, 1, Photo(2)));
+        Assert.Equal("You have handed in 2 photos, as many as one student may.", await limited.HandInAsync(code, 1, Photo(3)));
+        Assert.Null(await limited.HandInAsync(code, 2, Photo(3)));
+        Assert.Equal("The class is handing in many photos at once: try again in a minute.", await limited.HandInAsync(code, 2, Photo(4)));
         clock.Advance(TimeSpan.FromMinutes(1));
-        Assert.Null(limited.HandIn(code, "b", Photo(4)));
-        Assert.Equal("The class's gallery is full (4 photos).", limited.HandIn(code, "c", Photo(5)));
-        Assert.Equal("This page is no longer in the class: join it again to hand in a photo.", limited.HandIn(code, "stranger", Photo(6)));
+        Assert.Null(await limited.HandInAsync(code, 2, Photo(4)));
+        Assert.Equal("The class's gallery is full (4 photos).", await limited.HandInAsync(code, 3, Photo(5)));
 
         Assert.Equal([new GalleryPhoto("key1", "photo1.jpg", "student 1"), new GalleryPhoto("key2", "photo2.jpg", "student 1"),
-            new GalleryPhoto("key3", "photo3.jpg", "student 2"), new GalleryPhoto("key4", "photo4.jpg", "student 2")], limited.Gallery(code));
+            new GalleryPhoto("key3", "photo3.jpg", "student 2"), new GalleryPhoto("key4", "photo4.jpg", "student 2")], await limited.GalleryAsync(code));
         Assert.Equal(4, gallery);
     }
 }

@@ -124,12 +124,12 @@ public sealed class ImageLoaderTests : IDisposable
             new AlexVis.Web.Rooms.InMemoryRoomPhotos(Microsoft.Extensions.Options.Options.Create(new AlexVisOptions())), selection, loader, circuit,
             new AlexVis.Web.Rooms.ClientAddress(new Microsoft.AspNetCore.Http.HttpContextAccessor()), NullLogger<AlexVis.Web.Rooms.RoomMembership>.Instance);
         Assert.Null(await room.JoinAsync(code));
-        Assert.Equal(1, directory.Census(code)!.Connected);
+        Assert.Equal(1, (await directory.CensusAsync(code)).Connected);
 
         await new SessionCircuitHandler(loader, room).OnCircuitClosedAsync(null!, CancellationToken.None);
         Assert.Null(tokens.Find(loader.UploadToken));
         Assert.Equal(0, tokens.Count);
-        Assert.Equal(0, directory.Census(code)!.Connected);
+        Assert.Equal(0, (await directory.CensusAsync(code)).Connected);
         Assert.Equal(0, bus.SubscriberCount);
         loader.Dispose(); // the scope's own disposal afterwards is harmless
         room.Dispose();

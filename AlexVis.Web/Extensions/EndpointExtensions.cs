@@ -33,6 +33,9 @@ public static class EndpointExtensions
             queue = queue.Length,
             sessions = tokens.Count,
             decoderWorkersReplaced = decoders.Replaced,
+            // Where the server's memory is: the soak bench tells a managed leak from native growth by these.
+            managedHeapMb = GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0,
+            managedCommittedMb = GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0,
         }));
         return app;
     }

@@ -21,16 +21,17 @@ public sealed record RoomCensus(int Connected, int Following)
 /// <param name="From">Who handed it in ("student 3": students are numbered as they join).</param>
 public sealed record GalleryPhoto(string ContentKey, string Name, string From);
 
-/// <summary>A join's answer: the room's state, or a message for the student.</summary>
+/// <summary>A join's answer: the room's state and the student's number, or a message for the student.</summary>
 /// <param name="State">The room's current state (a late joiner starts from it).</param>
 /// <param name="Error">Why the student could not join.</param>
-public sealed record RoomJoin(RoomState? State, string? Error);
+/// <param name="Number">The student's number in the room (the gallery says "student 3" rather than a name).</param>
+public sealed record RoomJoin(RoomState? State, string? Error, int Number = 0);
 
 /// <summary>
-/// The rooms this server runs: their codes, their teachers' keys (only a hash is kept), who is in each and who
-/// follows, the limits, and idle rooms' end. Changing a room needs its teacher key, checked here on the server
-/// whatever a page sends. With a shared bus (Redis) a student may join a room led from another server: his page
-/// follows it here, and the census and gallery he feeds are this server's (the teacher's server counts its own).
+/// The rooms this server runs: their codes, their teachers' keys (only a hash is kept), the limits, and idle rooms'
+/// end; who is in each room and what they handed in is the bus's roster, so with a shared bus (Redis) a student whose
+/// page is on another server is counted and seen by the teacher too. Changing a room needs its teacher key, checked
+/// here on the server whatever a page sends.
 /// </summary>
 public sealed class RoomDirectory(IRoomBus bus, IOptions<AlexVisOptions> options, TimeProvider time, ILogger<RoomDirectory> logger)
 {
@@ -50,14 +51,8 @@ public sealed class RoomDirectory(IRoomBus bus, IOptions<AlexVisOptions> options
             PermitLimit = options.Value.Rooms.JoinsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0,
         }));
 
-    /// <summary>Raised (on any thread) with a room's code when its census changed.</summary>
-    public event Action<string>? CensusChanged;
-
-    /// <summary>Raised (on any thread) with a room's code when a photo was handed in.</summary>
-    public event Action<string>? GalleryChanged;
-
-    /// <summary>Rooms led from this server (rooms led elsewhere that pages here follow are not counted).</summary>
-    public int Count => rooms.Values.Count(r => r.Led);
+    /// <summary>Rooms led from this server.</summary>
+    public int Count => rooms.Count;
 
     /// <summary>A code as typed by a student, in the canonical form (upper case, without spaces or dashes); null if it cannot be one.</summary>
     public static string? Normalise(string? typed)
@@ -107,38 +102,22 @@ public sealed class RoomDirectory(IRoomBus bus, IOptions<AlexVisOptions> options
             return new(null, $"'{typed}' is not a class code: codes have {CodeLength} letters and digits, like K7MPX2.");
         if (await bus.ReadAsync(code) is not { } state)
             return new(null, $"There is no class with the code {code}: it may have ended. Ask your teacher for the code, or explore on your own.");
-        // A room led on another server (sharing the bus) is followed here; only its own server can change it.
-        var room = rooms.GetOrAdd(code, _ => new Room(null, time.GetUtcNow()));
-        lock (room)
-        {
-            if (room.Members.Count >= limits.MaxStudentsPerRoom && !room.Members.ContainsKey(member))
-                return new(null, $"Class {code} is full ({limits.MaxStudentsPerRoom} students). Explore on your own, or ask your teacher.");
-            room.Members[member] = true;
-            room.Numbers.TryAdd(member, room.Numbers.Count + 1);
-            room.Touch(time.GetUtcNow());
-        }
-        CensusChanged?.Invoke(code);
-        return new(state, null);
+        // The room may be led from another server sharing the bus: the roster is the bus's, whichever server leads.
+        int number = await bus.JoinAsync(code, member, limits.MaxStudentsPerRoom);
+        if (number == 0)
+            return new(null, $"Class {code} is full ({limits.MaxStudentsPerRoom} students). Explore on your own, or ask your teacher.");
+        if (rooms.TryGetValue(code, out var room)) room.Touch(time.GetUtcNow());
+        return new(state, null, number);
     }
 
     /// <summary>Takes a student out of a room (the page closed, or the student left).</summary>
-    public void Leave(string code, string member)
-    {
-        if (rooms.TryGetValue(code, out var room) && room.Members.TryRemove(member, out _))
-            CensusChanged?.Invoke(code);
-    }
+    public Task LeaveAsync(string code, string member) => bus.LeaveAsync(code, member);
 
     /// <summary>Records whether a student follows the teacher or has branched off.</summary>
-    public void SetFollowing(string code, string member, bool following)
-    {
-        if (rooms.TryGetValue(code, out var room) && room.Members.TryGetValue(member, out var was) && was != following
-            && room.Members.TryUpdate(member, following, was))
-            CensusChanged?.Invoke(code);
-    }
+    public Task SetFollowingAsync(string code, string member, bool following) => bus.SetFollowingAsync(code, member, following);
 
-    /// <summary>Who is in a room now; null for a room this server does not run.</summary>
-    public RoomCensus? Census(string code) =>
-        rooms.TryGetValue(code, out var room) ? new RoomCensus(room.Members.Count, room.Members.Values.Count(f => f)) : null;
+    /// <summary>Who is in a room now, on every server.</summary>
+    public Task<RoomCensus> CensusAsync(string code) => bus.CensusAsync(code);
 
     /// <summary>
     /// Changes a room, if <paramref name="teacherKey"/> is its teacher's: the change gets the next version and goes to
@@ -168,36 +147,24 @@ public sealed class RoomDirectory(IRoomBus bus, IOptions<AlexVisOptions> options
     /// Adds a student's photo to the room's gallery, within the limits (per room, per student, per minute); returns
     /// a message for the student when it is not taken.
     /// </summary>
-    public string? HandIn(string code, string member, RoomImage photo)
+    /// <param name="code">The room.</param>
+    /// <param name="number">The student's number in the room (from his join).</param>
+    /// <param name="photo">The photo.</param>
+    public async Task<string?> HandInAsync(string code, int number, RoomImage photo)
     {
-        if (!rooms.TryGetValue(code, out var room) || !room.Members.ContainsKey(member))
-            return "This page is no longer in the class: join it again to hand in a photo.";
-        lock (room)
+        var outcome = await bus.HandInAsync(code, new GalleryPhoto(photo.ContentKey, photo.Name, $"student {number}"),
+            new GalleryLimits(limits.MaxPhotosPerRoom, limits.MaxPhotosPerStudent, limits.PhotosPerMinute), time.GetUtcNow());
+        return outcome switch
         {
-            var now = time.GetUtcNow();
-            if (room.Photos.Any(p => p.ContentKey == photo.ContentKey)) return null; // already there
-            if (room.Photos.Count >= limits.MaxPhotosPerRoom)
-                return $"The class's gallery is full ({limits.MaxPhotosPerRoom} photos).";
-            var from = $"student {room.Numbers.GetValueOrDefault(member)}";
-            if (room.Photos.Count(p => p.From == from) >= limits.MaxPhotosPerStudent)
-                return $"You have handed in {limits.MaxPhotosPerStudent} photos, as many as one student may.";
-            room.HandedIn.RemoveAll(t => now - t >= TimeSpan.FromMinutes(1));
-            if (room.HandedIn.Count >= limits.PhotosPerMinute)
-                return "The class is handing in many photos at once: try again in a minute.";
-            room.HandedIn.Add(now);
-            room.Photos.Add(new GalleryPhoto(photo.ContentKey, photo.Name, from));
-            room.Touch(now);
-        }
-        GalleryChanged?.Invoke(code);
-        return null;
+            HandInOutcome.Taken => null,
+            HandInOutcome.RoomFull => $"The class's gallery is full ({limits.MaxPhotosPerRoom} photos).",
+            HandInOutcome.StudentFull => $"You have handed in {limits.MaxPhotosPerStudent} photos, as many as one student may.",
+            _ => "The class is handing in many photos at once: try again in a minute.",
+        };
     }
 
-    /// <summary>The photos handed in to a room, in order.</summary>
-    public IReadOnlyList<GalleryPhoto> Gallery(string code)
-    {
-        if (!rooms.TryGetValue(code, out var room)) return [];
-        lock (room) return [.. room.Photos];
-    }
+    /// <summary>The photos handed in to a room, in order, from every server.</summary>
+    public Task<IReadOnlyList<GalleryPhoto>> GalleryAsync(string code) => bus.GalleryAsync(code);
 
     /// <summary>Ends a room, if <paramref name="teacherKey"/> is its teacher's.</summary>
     public async Task<bool> EndAsync(string code, string? teacherKey)
@@ -215,27 +182,16 @@ public sealed class RoomDirectory(IRoomBus bus, IOptions<AlexVisOptions> options
         var now = time.GetUtcNow();
         foreach (var (code, room) in rooms)
         {
-            if (now - room.LastActive < limits.IdleExpiry || !rooms.TryRemove(new(code, room)) || !room.Led) continue;
+            if (now - room.LastActive < limits.IdleExpiry || !rooms.TryRemove(new(code, room))) continue;
             await bus.RemoveAsync(code);
             logger.LogInformation("Room {Code} ended after {Idle} without activity", code, limits.IdleExpiry);
         }
     }
 
-    // keyHash: the teacher key's hash for a room led from this server; null for one led elsewhere and followed here.
-    sealed class Room(byte[]? keyHash, DateTimeOffset started)
+    // A room led from this server: the teacher key's hash, and when it was last driven or joined.
+    sealed class Room(byte[] keyHash, DateTimeOffset started)
     {
         long lastActive = started.UtcTicks;
-
-        public bool Led => keyHash is not null;
-
-        public ConcurrentDictionary<string, bool> Members { get; } = new();
-
-        // Students are numbered as they first join (the gallery says who handed a photo in without a name).
-        public ConcurrentDictionary<string, int> Numbers { get; } = new();
-
-        public List<GalleryPhoto> Photos { get; } = [];
-
-        public List<DateTimeOffset> HandedIn { get; } = [];
 
         public DateTimeOffset LastActive => new(Interlocked.Read(ref lastActive), TimeSpan.Zero);
 
@@ -243,6 +199,6 @@ public sealed class RoomDirectory(IRoomBus bus, IOptions<AlexVisOptions> options
 
         // Compared in constant time: how long a refusal takes says nothing about the key.
         public bool Holds(string? key) =>
-            key is not null && keyHash is not null && CryptographicOperations.FixedTimeEquals(SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(key)), keyHash);
+            key is not null && CryptographicOperations.FixedTimeEquals(SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(key)), keyHash);
     }
 }

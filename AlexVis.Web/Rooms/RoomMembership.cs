@@ -43,6 +43,11 @@ public sealed class RoomMembership : IDisposable
     readonly CancellationTokenSource lifetime = new();
     string? teacherKey;
     IDisposable? subscription;
+    IDisposable? rosterSubscription;
+    int number;
+    RoomCensus? census;
+    IReadOnlyList<GalleryPhoto> gallery = [];
+    long rosterReads, rosterShown;
     RoomState? latest;
     int seenRecall;
     bool applying;
@@ -62,7 +67,7 @@ public sealed class RoomMembership : IDisposable
         this.logger = logger;
     }
 
-    /// <summary>Raised (on the circuit's dispatcher, or any thread for the census) when anything shown about the room changed.</summary>
+    /// <summary>Raised (on the circuit's dispatcher) when anything shown about the room changed.</summary>
     public event Action? Changed;
 
     /// <summary>Raised with a message for the student about the room (the teacher's photo could not be shown).</summary>
@@ -78,7 +83,7 @@ public sealed class RoomMembership : IDisposable
     public bool Following { get; private set; }
 
     /// <summary>For the teacher: who is in the class.</summary>
-    public RoomCensus? Census => Role == RoomRole.Teacher && Code is { } code ? directory.Census(code) : null;
+    public RoomCensus? Census => Role == RoomRole.Teacher ? census ?? new RoomCensus(0, 0) : null;
 
     /// <summary>Opens a room led by this page; returns a message when the server cannot open one.</summary>
     public async Task<string?> StartClassAsync()
@@ -90,8 +95,7 @@ public sealed class RoomMembership : IDisposable
         selection.Changed += OnTeacherChanged;
         loader.Changed += OnTeacherChanged;
         loader.Uploaded += OnUploaded;
-        directory.CensusChanged += OnCensus;
-        directory.GalleryChanged += OnCensus;
+        rosterSubscription = bus.SubscribeRoster(code, OnRoster);
         OnTeacherChanged();
         Changed?.Invoke();
         return null;
@@ -103,7 +107,7 @@ public sealed class RoomMembership : IDisposable
         if (Role != RoomRole.None) return Code == RoomDirectory.Normalise(code) ? null : "This page is already in a class.";
         var join = await directory.JoinAsync(code, member, address.Value);
         if (join.Error is { } error) return error;
-        (Role, Code, Following) = (RoomRole.Student, join.State!.Code, true);
+        (Role, Code, Following, number) = (RoomRole.Student, join.State!.Code, true, join.Number);
         seenRecall = join.State.Recall;
         subscription = bus.Subscribe(Code, Offer);
         selection.Changed += OnStudentSelection;
@@ -184,7 +188,7 @@ public sealed class RoomMembership : IDisposable
     {
         if (!CanHandIn || Code is not { } code || ownUpload is not var (image, bytes)) return "Upload a photo of your own first, then hand it in.";
         await photos.KeepAsync(image.ContentKey, bytes);
-        var problem = directory.HandIn(code, member, new RoomImage(image.ContentKey, image.Name, null));
+        var problem = await directory.HandInAsync(code, number, new RoomImage(image.ContentKey, image.Name, null));
         if (problem is null) handedIn.Add(image.ContentKey);
         Changed?.Invoke();
         return problem;
@@ -196,7 +200,7 @@ public sealed class RoomMembership : IDisposable
     public bool HandedIn => loader.Image is { } image && handedIn.Contains(image.ContentKey);
 
     /// <summary>For the teacher: the photos the class handed in.</summary>
-    public IReadOnlyList<GalleryPhoto> Gallery => Role == RoomRole.Teacher && Code is { } code ? directory.Gallery(code) : [];
+    public IReadOnlyList<GalleryPhoto> Gallery => Role == RoomRole.Teacher ? gallery : [];
 
     /// <summary>The teacher shows a handed-in photo to everyone (it becomes the teacher's image); returns a message when it is gone.</summary>
     public async Task<string?> ShowPhotoAsync(GalleryPhoto photo)
@@ -214,9 +218,29 @@ public sealed class RoomMembership : IDisposable
             : $"The photo '{image.Name}' is no longer kept on the server.";
     }
 
-    void OnCensus(string code)
+    // The roster changed (on this server or another): read it, and show it on this page's dispatcher. Reads overlap
+    // when changes come quickly; a read's answer is shown only if no later read's answer was shown before it.
+    void OnRoster() => _ = ReadRosterAsync();
+
+    async Task ReadRosterAsync()
     {
-        if (code == Code) Changed?.Invoke();
+        if (Code is not { } code) return;
+        long read = Interlocked.Increment(ref rosterReads);
+        try
+        {
+            var (c, g) = (await directory.CensusAsync(code), await directory.GalleryAsync(code));
+            await circuit.RunAsync(() =>
+            {
+                if (read <= rosterShown) return;
+                (rosterShown, census, gallery) = (read, c, g);
+                Changed?.Invoke();
+            });
+        }
+        catch (Exception e) when (e is ObjectDisposedException or StackExchange.Redis.RedisException or TimeoutException)
+        {
+            // The circuit ended, or Redis is unreachable for now: the next change reads the roster again.
+            logger.LogDebug(e, "The roster of room {Code} could not be read", code);
+        }
     }
 
     /// <summary>Keeps a state for the pump unless a newer one is already waiting.</summary>
@@ -301,9 +325,14 @@ public sealed class RoomMembership : IDisposable
     void Follow(bool following)
     {
         Following = following;
-        if (Code is { } code) directory.SetFollowing(code, member, following);
+        if (Code is { } code) Tell(directory.SetFollowingAsync(code, member, following), "following");
         Changed?.Invoke();
     }
+
+    // The roster is told without waiting (a page does not wait for Redis); a failure is logged, not lost.
+    void Tell(Task change, string what) => change.ContinueWith(
+        t => logger.LogWarning(t.Exception, "Room {Code} could not be told of a student's {What}", Code, what),
+        CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 
     /// <summary>Leaves the room: no more states, and the teacher's census counts one fewer.</summary>
     public void Dispose()
@@ -317,9 +346,8 @@ public sealed class RoomMembership : IDisposable
         selection.Changed -= OnStudentSelection;
         loader.Changed -= OnStudentImage;
         loader.Uploaded -= OnUploaded;
-        directory.CensusChanged -= OnCensus;
-        directory.GalleryChanged -= OnCensus;
-        if (Role == RoomRole.Student && Code is { } code) directory.Leave(code, member);
+        rosterSubscription?.Dispose();
+        if (Role == RoomRole.Student && Code is { } code) Tell(directory.LeaveAsync(code, member), "leaving");
         lifetime.Dispose();
     }
 }

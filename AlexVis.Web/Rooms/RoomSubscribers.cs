@@ -3,15 +3,17 @@ using System.Collections.Concurrent;
 namespace AlexVis.Web.Rooms;
 
 /// <summary>
-/// The pages on this server that follow each room, and telling them a state: each room's handlers are replaced whole
-/// on every change, so telling them needs no lock. Both room buses use it for their local fan-out.
+/// The pages on this server that follow each room, and telling them a state (or that the roster changed): each room's
+/// handlers are replaced whole on every change, so telling them needs no lock. Both room buses use it for their
+/// local fan-out.
 /// </summary>
-public sealed class RoomSubscribers
+/// <typeparam name="T">What the handlers are told.</typeparam>
+public sealed class RoomSubscribers<T>
 {
-    readonly ConcurrentDictionary<string, Action<RoomState>[]> rooms = new();
+    readonly ConcurrentDictionary<string, Action<T>[]> rooms = new();
 
     /// <summary>Adds a handler for a room's states until the returned subscription is disposed.</summary>
-    public IDisposable Add(string code, Action<RoomState> onState)
+    public IDisposable Add(string code, Action<T> onState)
     {
         rooms.AddOrUpdate(code, _ => [onState], (_, list) => [.. list, onState]);
         return new Subscription(() =>
@@ -24,11 +26,11 @@ public sealed class RoomSubscribers
         });
     }
 
-    /// <summary>Tells every handler of the state's room.</summary>
-    public void Tell(RoomState state)
+    /// <summary>Tells every handler of a room.</summary>
+    public void Tell(string code, T value)
     {
-        if (rooms.TryGetValue(state.Code, out var list))
-            foreach (var onState in list) onState(state);
+        if (rooms.TryGetValue(code, out var list))
+            foreach (var onState in list) onState(value);
     }
 
     /// <summary>Forgets a room's handlers (the room has ended).</summary>
