@@ -94,6 +94,31 @@ public class RoomBrowserTests(BrowserFixture app, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_teacher_who_reloads_the_page_keeps_the_class_and_a_new_tab_does_not_take_it()
+    {
+        var teacher = await app.OpenAsync("?sample=chelsea");
+        var code = await StartClassAsync(teacher);
+        await using var students = await Chromium.LaunchAsync();
+        var student = await JoinAsync(students, app.Url, code);
+        var conv2 = AlexNetLayers.Visible[2];
+        for (int i = 0; i < 2; i++) await teacher.Page.Locator("[data-testid=layer-next]").ClickAsync();
+        await student.WaitForLayerAsync(conv2.Index, conv2.IsSpatial, timeout: 10_000);
+
+        await teacher.Page.ReloadAsync(); // a new circuit, the old one gone
+        await teacher.Page.Locator("[data-testid=room-code]", new() { HasTextString = code }).WaitForAsync(new() { Timeout = 10_000 });
+        await teacher.WaitForLayerAsync(conv2.Index, conv2.IsSpatial);
+        await teacher.Page.Locator("[data-testid=room-census]", new() { HasTextString = "1 student · 1 following" }).WaitForAsync(new() { Timeout = 10_000 });
+        var next = AlexNetLayers.Visible[AlexNetLayers.VisibleIndex(conv2) + 1];
+        await teacher.Page.Locator("[data-testid=layer-next]").ClickAsync();
+        await student.WaitForLayerAsync(next.Index, next.IsSpatial, timeout: 10_000); // it still leads
+
+        // The key lives in that tab's session storage only: another tab of the same browser explores on its own.
+        var other = await app.OpenAsync("?sample=chelsea");
+        Assert.Equal(0, await other.Page.Locator("[data-testid=room-code]").CountAsync());
+        Assert.Equal(1, await other.Page.Locator("[data-testid=room-start]").CountAsync());
+    }
+
+    [Fact]
     public async Task A_student_hands_in_a_photo_and_the_teacher_shows_it_to_everyone()
     {
         var teacher = await app.OpenAsync("?sample=coffee");

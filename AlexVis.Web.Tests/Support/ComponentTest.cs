@@ -31,6 +31,9 @@ public abstract class ComponentTest : BunitContext, IAsyncLifetime
         Services.AddMetrics();
         Services.AddMudServices();
         Services.AddAlexVisCore(configuration);
+        // What the server's Blazor registers: the teacher's page keeps its class in the tab's protected session storage.
+        Services.AddDataProtection();
+        Services.AddScoped<Microsoft.AspNetCore.Components.Server.ProtectedBrowserStorage.ProtectedSessionStorage>();
     }
 
     /// <summary>The recorded calls to a panel's own module (<c>Panel.razor.js</c>).</summary>

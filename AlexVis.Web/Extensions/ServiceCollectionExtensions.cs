@@ -70,6 +70,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<SelectionState>();
         services.AddScoped<ImageLoader>();
         services.AddScoped<RoomMembership>();
+        services.AddScoped<TeacherSeat>();
         services.AddHttpContextAccessor();
         services.AddScoped<ClientAddress>();
         services.AddScoped<PlotsInterop>();

@@ -166,6 +166,14 @@ public sealed class RoomDirectory(IRoomBus bus, IOptions<AlexVisOptions> options
     /// <summary>The photos handed in to a room, in order, from every server.</summary>
     public Task<IReadOnlyList<GalleryPhoto>> GalleryAsync(string code) => bus.GalleryAsync(code);
 
+    /// <summary>Whether <paramref name="teacherKey"/> leads the room <paramref name="code"/> from this server (a teacher's reloaded page taking its class back).</summary>
+    public bool Leads(string code, string teacherKey)
+    {
+        if (!rooms.TryGetValue(code, out var room) || !room.Holds(teacherKey)) return false;
+        room.Touch(time.GetUtcNow());
+        return true;
+    }
+
     /// <summary>Ends a room, if <paramref name="teacherKey"/> is its teacher's.</summary>
     public async Task<bool> EndAsync(string code, string? teacherKey)
     {

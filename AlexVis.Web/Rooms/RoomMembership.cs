@@ -91,14 +91,51 @@ public sealed class RoomMembership : IDisposable
         if (Role != RoomRole.None) return null;
         if (await directory.StartAsync() is not var (code, key))
             return "No class can start now: this server runs as many as it may. Try again later.";
+        Lead(code, key);
+        OnTeacherChanged();
+        Changed?.Invoke();
+        return null;
+    }
+
+    /// <summary>The teacher key of the class this page leads (the page keeps it for a reload); null otherwise.</summary>
+    public string? TeacherKey => Role == RoomRole.Teacher ? teacherKey : null;
+
+    /// <summary>
+    /// A teacher's reloaded page takes its class back with the key it kept: it shows the room's current state (the
+    /// class sees no jump) and leads from there. Returns a message when the class has ended or the key is not its.
+    /// </summary>
+    public async Task<string?> ResumeTeachingAsync(string code, string key)
+    {
+        if (Role != RoomRole.None) return null;
+        if (!directory.Leads(code, key) || await bus.ReadAsync(code) is not { } state)
+            return $"Your class {code} has ended; start a new one when you are ready.";
+        applying = true;
+        try
+        {
+            selection.Apply(state.Selection());
+            if (state.Image is { } image && loader.Image?.ContentKey != image.ContentKey
+                && await (image.SampleName is { } sample ? loader.LoadSampleAsync(sample) : ShowKeptAsync(image)) is { } problem)
+                Problem?.Invoke(problem);
+        }
+        finally
+        {
+            applying = false;
+        }
+        published = (RoomImage.Of(loader.Image), selection.Current);
+        Lead(code, key);
+        _ = ReadRosterAsync();
+        Changed?.Invoke();
+        return null;
+    }
+
+    // From now on this page's selection and image are the room's, and the roster is shown here.
+    void Lead(string code, string key)
+    {
         (Role, Code, teacherKey) = (RoomRole.Teacher, code, key);
         selection.Changed += OnTeacherChanged;
         loader.Changed += OnTeacherChanged;
         loader.Uploaded += OnUploaded;
         rosterSubscription = bus.SubscribeRoster(code, OnRoster);
-        OnTeacherChanged();
-        Changed?.Invoke();
-        return null;
     }
 
     /// <summary>Joins a room as a student; returns a message naming the problem when the code is wrong, expired or the class full.</summary>
