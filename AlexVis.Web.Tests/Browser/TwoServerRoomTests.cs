@@ -101,18 +101,15 @@ public sealed partial class TwoServerRoomTests(BrowserFixture app, ITestOutputHe
         var direct = await RoomBrowserTests.JoinAsync(students, two.Url, code);
         var layer = AlexNetLayers.Visible[1];
         await teacher.Page.Locator("[data-testid=layer-next]").ClickAsync();
+        await teacher.WaitForLayerAsync(layer.Index, layer.IsSpatial);
         await throughProxy.WaitForLayerAsync(layer.Index, layer.IsSpatial, timeout: 10_000);
         await FollowsAsync(direct, teacher);
     }
 
-    /// <summary>
-    /// Waits until a page on the other server shows the teacher's layer. Across servers the state arrives reliably, but
-    /// the montage's repaint was seen to lag (the layer shown, the previous montage still drawn, in 1 run of 3): an open
-    /// bug, so this waits for the layer the page shows rather than for its montage.
-    /// </summary>
+    /// <summary>Waits until a page on the other server has painted the montage the teacher's page shows (same image, layer and scale).</summary>
     static async Task FollowsAsync(ExplorePage student, ExplorePage teacher) =>
-        await student.Page.WaitForFunctionAsync("l => document.querySelector('[data-testid=layer-label]')?.textContent === l",
-            await teacher.LayerLabelAsync(), new() { Timeout = 10_000 });
+        await student.Page.WaitForFunctionAsync("k => document.querySelector('[data-testid=montage]')?.dataset.montageKey === k",
+            await teacher.MontageKeyAsync(), new() { Timeout = 10_000 });
 
     /// <summary>The nginx example as the README gives it.</summary>
     static string ReadmeNginxBlock()

@@ -45,6 +45,21 @@ public class FeatureMapsPanelTests : ComponentTest
     IReadOnlyList<JSRuntimeInvocation> Shows => ModuleOf<FeatureMapsPanel>().Invocations["showMontage"];
 
     [Fact]
+    public async Task The_next_layer_given_while_a_montage_is_on_its_way_is_drawn_when_the_browser_answers()
+    {
+        // A follower's page: the room's next layer comes while the browser is still drawing this one.
+        var answer = ModuleOf<FeatureMapsPanel>().Setup<string>("showMontage", _ => true);
+        var cut = await RenderPanel(image);
+        cut.WaitForAssertion(() => Assert.Single(Shows));
+        Selection.SelectLayer(AlexNetLayers.Get("relu1"));
+        var next = (await Montage(image))!;
+        cut.Render(p => Parameters(p, image, next));
+        answer.SetResult("ok"); // the first drawing is done; the next layer's follows
+        cut.WaitForAssertion(() => Assert.Equal(2, Shows.Count));
+        Assert.Equal(next.Key, Payload(Shows[1])["key"]);
+    }
+
+    [Fact]
     public async Task Without_an_image_it_invites_one_and_draws_nothing()
     {
         var cut = await RenderPanel(null);
