@@ -58,15 +58,19 @@ internal sealed class AlexNet : Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input) => ForwardLayers(input, null);
 
-    /// <summary>Runs every layer in order and hands each output to <paramref name="visit"/> with its catalogue index.</summary>
-    public Tensor ForwardLayers(Tensor input, Action<int, Tensor>? visit)
+    /// <summary>
+    /// Runs the layers in order up to <paramref name="last"/> (every layer by default) and hands each output to
+    /// <paramref name="visit"/> with its catalogue index. <paramref name="relu"/>, when given, stands in for every ReLU
+    /// (the attribution methods' ReLUs whose backward differs from ReLU's own).
+    /// </summary>
+    public Tensor ForwardLayers(Tensor input, Action<int, Tensor>? visit, Func<Tensor, Tensor>? relu = null, int last = int.MaxValue)
     {
         var x = input;
-        for (int i = 0; i < layers.Length; i++)
+        for (int i = 0; i < layers.Length && i <= last; i++)
         {
             if (i == firstClassifierLayer)
                 x = x.flatten(1);
-            x = layers[i].call(x);
+            x = relu is not null && layers[i] is ReLU ? relu(x) : layers[i].call(x);
             visit?.Invoke(i, x);
         }
         return x;

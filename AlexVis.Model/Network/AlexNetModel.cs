@@ -134,6 +134,13 @@ public sealed class AlexNetModel : IDisposable
         return traces;
     }
 
+    /// <summary>
+    /// Explains one image: which pixels (or places) made a channel or a class respond, by the request's method.
+    /// Throws <see cref="ArgumentException"/> naming the argument when the request does not fit the network.
+    /// </summary>
+    public Explanation.Attribution Explain(ModelInput input, Explanation.ExplainRequest request, IProgress<double>? progress = null) =>
+        Explanation.AttributionMethod.All[request.Method].Explain(net, device, input, request, progress);
+
     /// <summary>The kernels and biases of a convolution layer.</summary>
     public ConvKernels Kernels(string layerName)
     {

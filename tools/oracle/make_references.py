@@ -20,6 +20,10 @@ What it writes, for each bundled sample and for each derived image it makes itse
   <name>/meta.json      top-5, offsets into values.bin, and (bundled samples only) layer shapes
   <name>/values.bin     little-endian: logits; for bundled samples also per-layer sampled values (float32) and
                         per-channel sums (float64). Derived images test decoding, so logits suffice there.
+  <name>/explain.json   bundled samples: deconvnet, guided backprop, saliency, Grad-CAM, guided Grad-CAM and
+  <name>/explain.bin    occlusion for several layers, channels, cells and classes, each written with autograd and
+                        Captum's ReLU rules as backward hooks (not with AlexVis's code): the raw map's max |value|,
+                        sum, and its values (in full when small, else 4096 samples)
   conv1-chelsea.f32     the full features.0 output for the chelsea sample
   subset.pth            a few entries of the seed-0 state_dict, written by torch.save, for the loader tests
   conv1-weight.f32      features.0.weight of the seed-0 model (64×3×11×11 float32), for the kernel hover test
@@ -370,10 +374,148 @@ def references_for(model, name, path, reference_rgb, out, full_conv1, layers):
     with open(os.path.join(folder, "meta.json"), "w") as f:
         json.dump(meta, f, indent=1)
         f.write("\n")
+    if layers:
+        explain_references(model, x, logits, folder)
     if full_conv1:
         with open(os.path.join(out, f"conv1-{name}.f32"), "wb") as f:
             f.write(outputs["features.0"][0].numpy().astype("<f4").tobytes())
     return meta
+
+
+ALIASES = {"conv1": 0, "relu1": 1, "pool1": 2, "conv2": 3, "relu2": 4, "pool2": 5, "conv3": 6, "relu3": 7,
+           "conv4": 8, "relu4": 9, "conv5": 10, "relu5": 11, "pool5": 12}
+EXPLAIN_SAMPLES = 4096
+
+
+def relu_rule(model, rule):
+    """Captum's ReLU rules as full backward hooks on every (non-in-place) ReLU: the deconvnet passes relu(grad_out),
+    guided backprop relu(grad_in). Returns the hook handles."""
+    if rule is None:
+        return []
+
+    def hook(module, grad_input, grad_output):
+        return (torch.nn.functional.relu(grad_output[0] if rule == "deconvnet" else grad_input[0]),)
+    return [m.register_full_backward_hook(hook) for m in model.modules() if isinstance(m, torch.nn.ReLU)]
+
+
+def leaf(x):
+    return x.detach().clone().unsqueeze(0).requires_grad_(True)
+
+
+def project(model, x, rule, layer=None, channel=None, cell=None, k=None):
+    """The gradient of a channel (its map's sum, or one cell) or a class logit w.r.t. the input, with a ReLU rule."""
+    handles = relu_rule(model, rule)
+    try:
+        inp = leaf(x)
+        if layer is not None:
+            act = model.features[:ALIASES[layer] + 1](inp)[0, channel]
+            target = act[cell[0], cell[1]] if cell is not None else act.sum()
+        else:
+            target = model(inp)[0, k]
+        return torch.autograd.grad(target, inp)[0][0]
+    finally:
+        for h in handles:
+            h.remove()
+
+
+def grad_cam(model, x, layer, k):
+    """relu(sum_c mean(d logit_k / d A_c) A_c) with A the layer's output, at the layer's resolution ([1, 1, H, W])."""
+    captured = {}
+    handle = model.features[ALIASES[layer]].register_forward_hook(lambda m, i, o: captured.__setitem__("a", o))
+    try:
+        logits = model(leaf(x))
+    finally:
+        handle.remove()
+    a = captured["a"]
+    weights = torch.autograd.grad(logits[0, k], a)[0].mean(dim=(2, 3), keepdim=True)
+    return torch.relu((weights * a).sum(dim=1, keepdim=True)).detach()
+
+
+def occlusion(model, x, k, patch, stride):
+    """Captum's Occlusion with a zero baseline over all three colours, target the class's softmax probability."""
+    with torch.no_grad():
+        before = torch.softmax(model(x.unsqueeze(0)), 1)[0, k]
+        total = torch.zeros(224, 224)
+        count = torch.zeros(224, 224)
+        for r in range(0, 224 - patch + 1, stride):
+            for c in range(0, 224 - patch + 1, stride):
+                hidden = x.clone()
+                hidden[:, r:r + patch, c:c + patch] = 0
+                drop = before - torch.softmax(model(hidden.unsqueeze(0)), 1)[0, k]
+                total[r:r + patch, c:c + patch] += drop
+                count[r:r + patch, c:c + patch] += 1
+        return (torch.where(count > 0, total / count.clamp(min=1), torch.zeros(()))).expand(3, 224, 224).contiguous()
+
+
+def explain_references(model, x, logits, folder):
+    """Each attribution method on one image, for several layers, channels and classes: explain.json + explain.bin
+    (the raw map, float32, in full when small, else samples at index_k = k * numel // count)."""
+    order = torch.argsort(logits, descending=True)
+    top1, top2 = int(order[0]), int(order[1])
+    with torch.no_grad():
+        relu3 = model.features[:ALIASES["relu3"] + 1](x.unsqueeze(0))[0, 5]
+        pool2 = model.features[:ALIASES["pool2"] + 1](x.unsqueeze(0))[0, 9]
+    strongest = lambda m: [int(i) for i in divmod(int(m.argmax()), m.shape[1])]
+    cases = [
+        ("deconvnet", dict(layer="conv5", channel=17)),
+        ("deconvnet", dict(layer="relu3", channel=5, cell=strongest(relu3))),
+        ("deconvnet", dict(layer="pool1", channel=3)),
+        ("deconvnet", dict(layer="conv1", channel=0, cell=[27, 27])),
+        ("deconvnet", dict(k=top1)),
+        ("guided", dict(layer="relu5", channel=40)),
+        ("guided", dict(layer="pool2", channel=9, cell=strongest(pool2))),
+        ("guided", dict(k=top1)),
+        ("guided", dict(k=top2)),
+        ("saliency", dict(k=top1)),
+        ("saliency", dict(k=top2)),
+        ("saliency", dict(k=0)),
+        ("gradcam", dict(layer="conv5", k=top1)),
+        ("gradcam", dict(layer="relu4", k=top2)),
+        ("gradcam", dict(layer="pool2", k=top1)),
+        ("gradcam", dict(layer="conv2", k=7)),
+        ("guided-gradcam", dict(layer="conv5", k=top1)),
+        ("guided-gradcam", dict(layer="conv4", k=top2)),
+        ("occlusion", dict(k=top1, patch=32, stride=16)),
+        ("occlusion", dict(k=top2, patch=56, stride=56)),
+    ]
+    blob = io.BytesIO()
+    entries = []
+    for method, a in cases:
+        if method in ("deconvnet", "guided", "saliency"):
+            rule = {"deconvnet": "deconvnet", "guided": "guided", "saliency": None}[method]
+            value = project(model, x, rule, a.get("layer"), a.get("channel"), a.get("cell"), a.get("k"))
+            if method == "saliency":
+                value = value.abs()
+        elif method == "gradcam":
+            value = grad_cam(model, x, a["layer"], a["k"])[0, 0]
+        elif method == "guided-gradcam":
+            cam = torch.nn.functional.interpolate(grad_cam(model, x, a["layer"], a["k"]), size=(224, 224),
+                                                  mode="bilinear", align_corners=False)
+            value = project(model, x, "guided", k=a["k"]) * cam[0]
+        else:
+            value = occlusion(model, x, a["k"], a["patch"], a["stride"])
+            with torch.no_grad():
+                a["probability"] = float(torch.softmax(model(x.unsqueeze(0)), 1)[0, a["k"]])
+        flat = value.detach().reshape(-1).numpy().astype("<f4")
+        entry = {"method": method, "layer": a.get("layer"), "channel": a.get("channel"), "cell": a.get("cell"),
+                 "class": a.get("k"), "patch": a.get("patch"), "stride": a.get("stride"), "shape": list(value.shape),
+                 "max_abs": float(np.abs(flat).max()), "sum": float(flat.astype(np.float64).sum()),
+                 "offset": blob.tell()}
+        if "probability" in a:
+            entry["probability"] = a["probability"]  # occlusion: the class's probability before any square
+        if flat.size <= EXPLAIN_SAMPLES:
+            entry["count"], entry["full"] = int(flat.size), True
+            blob.write(flat.tobytes())
+        else:
+            idx = (np.arange(EXPLAIN_SAMPLES, dtype=np.int64) * flat.size) // EXPLAIN_SAMPLES
+            entry["count"], entry["full"] = EXPLAIN_SAMPLES, False
+            blob.write(flat[idx].tobytes())
+        entries.append(entry)
+    with open(os.path.join(folder, "explain.bin"), "wb") as f:
+        f.write(blob.getvalue())
+    with open(os.path.join(folder, "explain.json"), "w") as f:
+        json.dump({"rule": "index_k = k * numel // count", "cases": entries}, f, indent=1)
+        f.write("\n")
 
 
 def generate(out):

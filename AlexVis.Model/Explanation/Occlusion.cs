@@ -1,0 +1,76 @@
+using AlexVis.Model.Network;
+using static TorchSharp.torch;
+
+namespace AlexVis.Model.Explanation;
+
+/// <summary>
+/// Occlusion: Zeiler and Fergus 2014 (arXiv 1311.2901), §4.2: a square of the normalised input is set to 0 (the mean
+/// colour) at every position of a grid; each pixel gets the class's probability drop averaged over the squares that
+/// covered it (Captum's Occlusion with a zero baseline and windows over all three colours). Images go through the
+/// network in batches.
+/// </summary>
+internal sealed class Occlusion : AttributionMethod
+{
+    /// <summary>Occluded images per forward.</summary>
+    public const int Batch = 16;
+
+    /// <inheritdoc />
+    public override ExplainMethod Kind => ExplainMethod.Occlusion;
+
+    /// <inheritdoc />
+    protected override ExplainRequest Check(ExplainRequest request)
+    {
+        const int size = AlexNetLayers.InputSize;
+        if (request.Patch is < 1 or > size) throw new ArgumentException($"--patch must be 1–{size}, not {request.Patch}");
+        if (request.Stride is < 1 or > size) throw new ArgumentException($"--stride must be 1–{size}, not {request.Stride}");
+        return base.Check(request with { Layer = null, Channel = null, Cell = null });
+    }
+
+    /// <summary>The top-left corners of the squares along one side.</summary>
+    public static IReadOnlyList<int> Offsets(int patch, int stride) =>
+        Enumerable.Range(0, (AlexNetLayers.InputSize - patch) / stride + 1).Select(i => i * stride).ToArray();
+
+    /// <inheritdoc />
+    protected override Attribution Compute(AlexNet net, Tensor x, ExplainRequest request, IProgress<double>? progress)
+    {
+        const int size = AlexNetLayers.InputSize;
+        using var _ = no_grad();
+        var image = x.detach();
+        var baseline = nn.functional.softmax(net.forward(image), 1);
+        int k = ClassOf(request, baseline);
+        float before = baseline[0, k].item<float>();
+        var offsets = Offsets(request.Patch, request.Stride);
+        var squares = (from r in offsets from c in offsets select (Row: r, Column: c)).ToArray();
+        var total = new float[size * size];
+        var covered = new int[size * size];
+        for (int start = 0; start < squares.Length; start += Batch)
+        {
+            // One dispose scope per batch: a fine grid is hundreds of images.
+            using var scope = NewDisposeScope();
+            var chunk = squares.AsSpan(start, Math.Min(Batch, squares.Length - start)).ToArray();
+            var batch = image.repeat(chunk.Length, 1, 1, 1);
+            for (int i = 0; i < chunk.Length; i++)
+                batch[i].narrow(1, chunk[i].Row, request.Patch).narrow(2, chunk[i].Column, request.Patch).zero_();
+            var after = nn.functional.softmax(net.forward(batch), 1)[.., k].cpu().data<float>().ToArray();
+            for (int i = 0; i < chunk.Length; i++)
+            {
+                float drop = before - after[i];
+                for (int y = chunk[i].Row; y < chunk[i].Row + request.Patch; y++)
+                    for (int xx = chunk[i].Column; xx < chunk[i].Column + request.Patch; xx++)
+                    {
+                        total[y * size + xx] += drop;
+                        covered[y * size + xx]++;
+                    }
+            }
+            progress?.Report((double)(start + chunk.Length) / squares.Length);
+        }
+        // A pixel no square covered (a grid that does not reach the edge) has no drop to average.
+        var map = new float[3 * size * size];
+        for (int p = 0; p < size * size; p++)
+        {
+            float v = covered[p] == 0 ? 0 : total[p] / covered[p];
+            map[p] = map[size * size + p] = map[2 * size * size + p] = v;
+        }
+        return new Attribution(Kind, null, null, null, k, [3, size, size], map);
+    }
+}
