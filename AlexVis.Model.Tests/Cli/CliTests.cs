@@ -74,6 +74,13 @@ public class CliTests
         { ["export", chelsea, "--layer", "relu1", "--what", "kernels", "--out", "/tmp/x.png", "--untrained"], "has no kernels" },
         { ["predict", chelsea, "--frobnicate", "--untrained"], "unknown option '--frobnicate'" },
         { ["bake", chelsea], "unknown command 'bake'" },
+        { ["explain", chelsea, "--method", "deconvnet", "--layer", "fc6", "--channel", "1", "--untrained"], "--layer fc6 has no channels to project" },
+        { ["explain", chelsea, "--method", "guided", "--layer", "conv5", "--channel", "256", "--untrained"], "--channel must be 0–255 for conv5, not 256" },
+        { ["explain", chelsea, "--method", "saliency", "--class", "1000", "--untrained"], "--class must be 0–999, not 1000" },
+        { ["explain", chelsea, "--method", "deconvnet", "--layer", "pool5", "--channel", "3", "--cell", "6,0", "--untrained"], "--cell 6,0 is outside pool5's 6×6 maps" },
+        { ["explain", chelsea, "--method", "deconvnet", "--layer", "pool5", "--channel", "3", "--cell", "six", "--untrained"], "--cell needs ROW,COL" },
+        { ["explain", chelsea, "--method", "lime", "--untrained"], "unknown method 'lime'" },
+        { ["explain", chelsea, "--method", "gradcam", "--layer", "fc7", "--untrained"], "Grad-CAM needs conv1 … pool5" },
     };
 
     [Theory, MemberData(nameof(BadInputs))]
@@ -87,6 +94,52 @@ public class CliTests
         Assert.Contains(expected, lines[0]);
         Assert.DoesNotContain("   at ", r.Err);
         Assert.True(r.Took < TimeSpan.FromSeconds(10), $"took {r.Took}");
+    }
+
+    [Fact]
+    public void Explain_prints_pytorchs_grad_cam_as_one_json_line_and_draws_it_over_the_photo()
+    {
+        using var dir = new TempDir();
+        var file = dir.File("cam.png");
+        var r = Run("explain", chelsea, "--method", "gradcam", "--layer", "conv5", "--json", "--out", file, "--untrained");
+        Assert.Equal(0, r.Exit);
+        using var doc = JsonDocument.Parse(Assert.Single(r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        var root = doc.RootElement;
+        Assert.Equal((chelsea, "gradcam", "features.10"), (root.GetProperty("file").GetString(), root.GetProperty("method").GetString(), root.GetProperty("layer").GetString()));
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("channel").ValueKind);
+        Assert.Equal(OracleImage.Load("chelsea").Top5[0], root.GetProperty("class").GetInt32()); // the top-1 by default
+        Assert.Equal([13, 13], root.GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()));
+
+        // The oracle's Grad-CAM of conv5 for the top-1, in full (169 values): PyTorch's, from the file.
+        var reference = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(Repo.Oracle, "chelsea", "explain.json"))).RootElement.GetProperty("cases")
+            .EnumerateArray().First(c => c.GetProperty("method").GetString() == "gradcam" && c.GetProperty("layer").GetString() == "conv5");
+        var bin = File.ReadAllBytes(Path.Combine(Repo.Oracle, "chelsea", "explain.bin"));
+        var expected = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bin.AsSpan(reference.GetProperty("offset").GetInt32(), 169 * 4)).ToArray();
+        var map = root.GetProperty("map").EnumerateArray().Select(e => e.GetSingle()).ToArray();
+        Assert.Equal(169, map.Length);
+        double max = reference.GetProperty("max_abs").GetDouble();
+        Assert.All(map.Zip(expected), p => Assert.True(Math.Abs(p.First - p.Second) <= 1e-5 * max, $"{p.First} vs PyTorch {p.Second}"));
+
+        // The figure: the library's overlay of that attribution on the crop.
+        TorchRuntime.Initialise(2);
+        using var model = AlexNetModel.Untrained("test", DeviceChoice.Cpu);
+        var input = Preprocessing.Prepare(ImageDecoder.Decode(File.ReadAllBytes(chelsea), new ImageLimits()));
+        var figure = AttributionFigure.Overlay(model.Explain(input, new AlexVis.Model.Explanation.ExplainRequest(
+            AlexVis.Model.Explanation.ExplainMethod.GradCam, AlexNetLayers.Get("conv5"))), input.Crop);
+        using var png = Image.Load<Rgb24>(file);
+        var actual = new byte[224 * 224 * 3];
+        png.CopyPixelDataTo(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, Rgb24>(actual.AsSpan()));
+        Assert.Equal(figure.Pixels, actual);
+    }
+
+    [Fact]
+    public void Explain_in_words_names_the_target_and_the_class()
+    {
+        var r = Run("explain", chelsea, "--method", "deconvnet", "--layer", "relu3", "--channel", "5", "--cell", "6,7", "--untrained");
+        Assert.Equal(0, r.Exit);
+        Assert.StartsWith($"{chelsea}: deconvnet of relu3 channel 5 cell 6,7: [3×224×224], max |value| ", r.Out);
+        r = Run("explain", chelsea, "--method", "saliency", "--class", "281", "--untrained");
+        Assert.StartsWith($"{chelsea}: saliency of class 281 (tabby): [3×224×224]", r.Out);
     }
 
     [Fact]

@@ -54,4 +54,9 @@ public sealed record ExplainRequest(ExplainMethod Method, LayerInfo? Layer = nul
 /// <param name="Class">The class explained, if any.</param>
 /// <param name="Shape">The map's shape.</param>
 /// <param name="Map">The values.</param>
-public sealed record Attribution(ExplainMethod Method, LayerInfo? Layer, int? Channel, MapCell? Cell, int? Class, int[] Shape, float[] Map);
+/// <param name="Heat">
+/// What a figure shows over the 224×224 crop (non-negative, row-major): the map's magnitude summed over the three
+/// colours for the pixel methods, Grad-CAM upsampled bilinearly, occlusion's probability drop where it is positive.
+/// </param>
+public sealed record Attribution(ExplainMethod Method, LayerInfo? Layer, int? Channel, MapCell? Cell, int? Class, int[] Shape, float[] Map,
+    float[] Heat);

@@ -95,11 +95,15 @@ internal abstract class AttributionMethod
     protected static Tensor ToCrop(Tensor map) =>
         nn.functional.interpolate(map, size: [AlexNetLayers.InputSize, AlexNetLayers.InputSize], mode: InterpolationMode.Bilinear, align_corners: false);
 
-    /// <summary>The plain record the caller gets: tensors stay here.</summary>
+    /// <summary>The plain record the caller gets (tensors stay here), with its heat over the crop.</summary>
     protected Attribution Result(Tensor map, ExplainRequest request, int? classIndex) =>
-        new(Kind, request.Layer, request.Channel, request.Cell, classIndex, map.shape.Select(d => (int)d).ToArray(), Floats(map));
+        new(Kind, request.Layer, request.Channel, request.Cell, classIndex, map.shape.Select(d => (int)d).ToArray(), Floats(map), Floats(Heat(map)));
 
-    static float[] Floats(Tensor t)
+    /// <summary>The map as a [224, 224] non-negative heat over the crop; by default its magnitude summed over the colours.</summary>
+    protected virtual Tensor Heat(Tensor map) => map.abs().sum(0);
+
+    /// <summary>A tensor's values as floats, on the host.</summary>
+    protected static float[] Floats(Tensor t)
     {
         var host = t.detach().cpu().contiguous();
         return MemoryMarshal.Cast<byte, float>(host.bytes).ToArray();

@@ -29,6 +29,9 @@ internal class GradCam : AttributionMethod
         return Result(cam[0, 0], request with { Class = k }, k);
     }
 
+    /// <inheritdoc />
+    protected override Tensor Heat(Tensor map) => map.dim() == 2 ? ToCrop(map.unsqueeze(0).unsqueeze(0))[0, 0] : base.Heat(map);
+
     /// <summary>The map as [1, 1, H, W], and the class it is for.</summary>
     protected (Tensor Map, int Class) Cam(AlexNet net, Tensor x, ExplainRequest request)
     {

@@ -66,11 +66,13 @@ internal sealed class Occlusion : AttributionMethod
         }
         // A pixel no square covered (a grid that does not reach the edge) has no drop to average.
         var map = new float[3 * size * size];
+        var heat = new float[size * size];
         for (int p = 0; p < size * size; p++)
         {
             float v = covered[p] == 0 ? 0 : total[p] / covered[p];
             map[p] = map[size * size + p] = map[2 * size * size + p] = v;
+            heat[p] = Math.Max(0, v); // where hiding the patch lowered the class's probability
         }
-        return new Attribution(Kind, null, null, null, k, [3, size, size], map);
+        return new Attribution(Kind, null, null, null, k, [3, size, size], map, heat);
     }
 }
