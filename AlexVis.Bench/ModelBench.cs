@@ -1,6 +1,7 @@
 using AlexVis.Harness;
 using System.Diagnostics;
 using System.Globalization;
+using AlexVis.Model.Explanation;
 using AlexVis.Model.Imaging;
 using AlexVis.Model.Network;
 using TorchSharp;
@@ -77,6 +78,7 @@ static class ModelBench
         Stats.Print("forward_floor_ratio", Stats.Median(ours) / floorMs);
 
         Decoding();
+        Explanations(model, input);
 
         for (int i = 0; i < 50; i++) model.Trace(input);
         long heapBefore = ProcessMemory.NativeHeapInUse();
@@ -92,6 +94,34 @@ static class ModelBench
         return 0;
     }
 
+
+    /// <summary>
+    /// Each "why" method on the cat: single-pass methods from relu5's channel 40 (deconvnet, guided backprop) or the
+    /// top-1 class (saliency, Grad-CAM at conv5), and occlusion with a 32-pixel square every 16 pixels (169 images).
+    /// Medians with their interquartile spread, and a check that no native memory grows over 200 explanations.
+    /// </summary>
+    static void Explanations(AlexNetModel model, ModelInput input)
+    {
+        var relu5 = AlexNetLayers.Get("relu5");
+        (string Name, ExplainRequest Request, int Iterations)[] cases =
+        [
+            ("deconvnet_ms", new(ExplainMethod.Deconvnet, relu5, 40), 30),
+            ("guided_backprop_ms", new(ExplainMethod.GuidedBackprop, relu5, 40), 30),
+            ("saliency_ms", new(ExplainMethod.Saliency), 30),
+            ("gradcam_ms", new(ExplainMethod.GradCam, AlexNetLayers.Get("conv5")), 30),
+            ("guided_gradcam_ms", new(ExplainMethod.GuidedGradCam, AlexNetLayers.Get("conv5")), 30),
+            ("occlusion_map_ms", new(ExplainMethod.Occlusion, Patch: 32, Stride: 16), 5),
+        ];
+        foreach (var (name, request, iterations) in cases)
+        {
+            var times = Measure(3, iterations, () => model.Explain(input, request));
+            Stats.Print($"{name}", Stats.Median(times));
+            Stats.Print($"{name}_iqr", Stats.Percentile(times, 75) - Stats.Percentile(times, 25));
+        }
+        long heapBefore = ProcessMemory.NativeHeapInUse();
+        for (int i = 0; i < 200; i++) model.Explain(input, cases[i % 4].Request);
+        Stats.Print("explain_native_heap_growth_mb_per_200", (ProcessMemory.NativeHeapInUse() - heapBefore) / 1048576.0);
+    }
 
     /// <summary>
     /// What a 12 MP phone photo costs before the forward: Skia's decode and Pillow's resize in this process, every

@@ -66,6 +66,11 @@ public class AttributionMethodTests(UntrainedModel fixture, ITestOutputHelper ou
         }
         Assert.Equal(maxAbs, ours.Map.Max(MathF.Abs), tolerance);
         Assert.Equal(c.GetProperty("sum").GetDouble(), ours.Map.Sum(v => (double)v), Math.Max(1e-5 * ours.Map.Sum(v => Math.Abs((double)v)), tolerance * ours.Map.Length));
+        // The heat a figure draws: one value per crop pixel; for a pixel map its magnitude summed over the colours.
+        Assert.Equal(224 * 224, ours.Heat.Length);
+        if (ours.Shape.Length == 3 && request.Method != ExplainMethod.Occlusion)
+            for (int i = 0; i < ours.Heat.Length; i += 997)
+                Assert.Equal(Math.Abs(ours.Map[i]) + Math.Abs(ours.Map[224 * 224 + i]) + Math.Abs(ours.Map[2 * 224 * 224 + i]), ours.Heat[i], 1e-6 * maxAbs);
         output.WriteLine($"{image} {request.Method} {layer?.Alias} ch {request.Channel} cell {cell} class {ours.Class}: worst {worst / maxAbs:g3} of max|x| ({maxAbs:g3})");
     }
 

@@ -100,7 +100,7 @@ internal abstract class AttributionMethod
         new(Kind, request.Layer, request.Channel, request.Cell, classIndex, map.shape.Select(d => (int)d).ToArray(), Floats(map), Floats(Heat(map)));
 
     /// <summary>The map as a [224, 224] non-negative heat over the crop; by default its magnitude summed over the colours.</summary>
-    protected virtual Tensor Heat(Tensor map) => map.abs().sum(0);
+    protected virtual Tensor Heat(Tensor map) => map.abs().sum(dim: 0, keepdim: false); // a bare sum(0) would bind to sum(ScalarType)
 
     /// <summary>A tensor's values as floats, on the host.</summary>
     protected static float[] Floats(Tensor t)

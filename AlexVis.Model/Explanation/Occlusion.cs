@@ -12,7 +12,7 @@ namespace AlexVis.Model.Explanation;
 internal sealed class Occlusion : AttributionMethod
 {
     /// <summary>Occluded images per forward.</summary>
-    public const int Batch = 16;
+    public const int Batch = 32;
 
     /// <inheritdoc />
     public override ExplainMethod Kind => ExplainMethod.Occlusion;

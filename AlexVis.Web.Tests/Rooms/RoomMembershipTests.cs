@@ -104,6 +104,17 @@ public sealed class RoomMembershipTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task The_class_follows_the_teachers_why_method_and_class()
+    {
+        var (teacher, code) = await StartClass();
+        var student = await Join(code);
+        await teacher.Do(() => { teacher.Selection.SetWhy(AlexVis.Model.Explanation.ExplainMethod.GradCam); teacher.Selection.SetClass(281); });
+        await Eventually(() => student.Selection.Current.Why == AlexVis.Model.Explanation.ExplainMethod.GradCam && student.Selection.Current.Class == 281,
+            "the student shows Grad-CAM for class 281");
+        Assert.True(student.Room.Following);
+    }
+
+    [Fact]
     public async Task A_late_joiner_starts_from_the_current_state_and_the_teachers_photo()
     {
         var (teacher, code) = await StartClass();

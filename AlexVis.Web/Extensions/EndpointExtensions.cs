@@ -24,6 +24,11 @@ public static class EndpointExtensions
         api.MapGet("/samples/{name}/thumbnail.png", (string name, SampleLibrary samples) =>
             samples.Thumbnail(name) is { } png ? Results.File(png, "image/png") : Results.NotFound());
         api.MapGet("/classes.json", () => Results.Json(ImageNetClasses.Names));
+        // A "why" figure to save, at the opacity the student chose (0–100); only figures computed for a page are kept.
+        api.MapGet("/explanations/{key}.png", (string key, int? opacity, Explanations explanations) =>
+            explanations.Known(key) is { } figure
+                ? Results.File(figure.Png(Math.Clamp(opacity ?? 60, 0, 100) / 100.0), "image/png", $"why-{key}.png")
+                : Results.NotFound());
         api.MapPost("/uploads", ReceiveUpload);
         api.MapGet("/health", (ModelHost host, InferenceQueue queue, UploadTokens tokens, DecoderPool decoders) => Results.Json(new
         {

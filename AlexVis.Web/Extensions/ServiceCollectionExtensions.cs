@@ -46,6 +46,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<InferenceQueue>();
         services.AddHostedService(sp => sp.GetRequiredService<InferenceQueue>());
         services.AddSingleton<Figures>();
+        services.AddSingleton<Explanations>();
         services.AddSingleton<SampleLibrary>();
         services.AddSingleton<UploadTokens>();
         services.AddSingleton(TimeProvider.System);

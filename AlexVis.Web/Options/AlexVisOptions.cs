@@ -86,6 +86,18 @@ public sealed class SampleOptions
 /// <summary>What goes to the browser and how big it may be.</summary>
 public sealed class DisplayOptions
 {
+    /// <summary>Occlusion in the explorer: the side of the hidden square, in pixels of the 224 crop.</summary>
+    [Range(4, 224)]
+    public int OcclusionPatch { get; set; } = 32;
+
+    /// <summary>Occlusion in the explorer: how far the square moves each step (a finer grid costs more forwards).</summary>
+    [Range(4, 224)]
+    public int OcclusionStride { get; set; } = 16;
+
+    /// <summary>Explanations kept for everyone (each about 1 MB: the raw map, its heat and the figure).</summary>
+    [Range(1, 1024)]
+    public int ExplanationCache { get; set; } = 32;
+
     /// <summary>Colour levels of a montage image (2–255); hover values are exact regardless.</summary>
     [Range(2, 255)]
     public int MontageLevels { get; set; } = 128;

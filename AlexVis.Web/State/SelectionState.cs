@@ -1,3 +1,4 @@
+using AlexVis.Model.Explanation;
 using AlexVis.Model.Network;
 using AlexVis.Model.Visualization;
 
@@ -8,7 +9,9 @@ namespace AlexVis.Web.State;
 /// <param name="Channel">The selected channel of <paramref name="Layer"/>, if any (always one the layer has).</param>
 /// <param name="Scale">How the montage maps values to colours.</param>
 /// <param name="Colormap">The montage's and the channel heatmap's colours.</param>
-public sealed record Selection(LayerInfo Layer, int? Channel, ScaleMode Scale, Colormap Colormap)
+/// <param name="Why">The "why" method drawn over the photo, if any.</param>
+/// <param name="Class">The class the "why" methods explain; null for the top-1.</param>
+public sealed record Selection(LayerInfo Layer, int? Channel, ScaleMode Scale, Colormap Colormap, ExplainMethod? Why = null, int? Class = null)
 {
     /// <summary>A new page's selection: conv1, no channel, per-channel scale, viridis.</summary>
     public static Selection Initial { get; } = new(AlexNetLayers.Visible[0], null, ScaleMode.PerChannel, Colormap.Viridis);
@@ -45,6 +48,13 @@ public sealed class SelectionState
 
     /// <summary>Changes the colormap.</summary>
     public void SetColormap(Colormap colormap) => Apply(Current with { Colormap = colormap });
+
+    /// <summary>Draws a "why" method over the photo, or none.</summary>
+    public void SetWhy(ExplainMethod? method) => Apply(Current with { Why = method });
+
+    /// <summary>Makes a class the one the "why" methods explain (null: the top-1).</summary>
+    public void SetClass(int? classIndex) =>
+        Apply(Current with { Class = classIndex is int k && k >= 0 && k < AlexNetLayers.ClassCount ? k : null });
 
     /// <summary>Takes a whole selection at once (as a room's state arrives): one change, however many parts differ.</summary>
     public void Apply(Selection next)

@@ -1,0 +1,99 @@
+using AlexVis.Model.Explanation;
+using AlexVis.Model.Imaging;
+using AlexVis.Model.Labels;
+using AlexVis.Model.Network;
+using AlexVis.Model.Visualization;
+using AlexVis.Web.Options;
+using AlexVis.Web.State;
+using Microsoft.Extensions.Options;
+
+namespace AlexVis.Web.Services;
+
+/// <summary>An explanation as the page shows it.</summary>
+/// <param name="Key">Its key (image content, method, target): the same for everyone asking the same.</param>
+/// <param name="Title">What it answers, in words ("Grad-CAM of conv5 for tabby").</param>
+/// <param name="OverlayPng">The heat drawn fully over the crop; the page fades it over the crop with the opacity slider.</param>
+/// <param name="Attribution">The raw attribution (for the PNG export at any opacity).</param>
+/// <param name="Crop">The crop it explains.</param>
+public sealed record ExplainFigure(string Key, string Title, byte[] OverlayPng, Attribution Attribution, RgbImage Crop)
+{
+    /// <summary>The figure at <paramref name="opacity"/> (0–1) over the crop, as a PNG to save.</summary>
+    public byte[] Png(double opacity) => Model.Visualization.Png.Encode(AttributionFigure.Overlay(Attribution, Crop, opacity));
+}
+
+/// <summary>
+/// The "why" figures, computed once for everyone and kept (the same photo, method and target give the same map). One
+/// at a time, off the circuits' threads: an explanation costs one to three forwards (occlusion a grid of them), and
+/// uploads' forwards go first through the inference queue's own workers.
+/// </summary>
+public sealed class Explanations(ModelHost host, IOptions<AlexVisOptions> options)
+{
+    readonly DisplayOptions display = options.Value.Display;
+    readonly LruCache<string, ExplainFigure> figures = new(options.Value.Display.ExplanationCache);
+    readonly SemaphoreSlim one = new(1, 1);
+
+    /// <summary>
+    /// What the page's selection asks to explain: deconvnet and guided backprop project the open channel of a conv,
+    /// ReLU or pool layer (the class when none is open); Grad-CAM weighs the layer shown (conv5 for the others);
+    /// saliency and occlusion explain the class. Null when no method is chosen.
+    /// </summary>
+    public ExplainRequest? RequestFor(Selection selection)
+    {
+        if (selection.Why is not { } method) return null;
+        var layer = selection.Layer;
+        bool maps = layer.IsSpatial && layer.Kind != LayerKind.AdaptiveAvgPool;
+        return method switch
+        {
+            ExplainMethod.Deconvnet or ExplainMethod.GuidedBackprop when maps && selection.Channel is int c => new(method, layer, c),
+            ExplainMethod.GradCam or ExplainMethod.GuidedGradCam => new(method, maps ? layer : ExplainRequest.DefaultCamLayer, Class: selection.Class),
+            ExplainMethod.Occlusion => new(method, Class: selection.Class, Patch: display.OcclusionPatch, Stride: display.OcclusionStride),
+            _ => new(method, Class: selection.Class),
+        };
+    }
+
+    /// <summary>A figure's key: the image's content and everything the request says.</summary>
+    public static string KeyOf(string contentKey, ExplainRequest r) =>
+        $"{contentKey}_{(int)r.Method}_{r.Layer?.Index ?? -1}_{r.Channel ?? -1}_{r.Class ?? -1}_{r.Patch}_{r.Stride}";
+
+    /// <summary>A figure if one is kept (for the PNG export).</summary>
+    public ExplainFigure? Known(string key) => figures.TryGet(key, out var figure) ? figure : null;
+
+    /// <summary>The figure for an image and a request, computed once (off the caller's thread) and kept.</summary>
+    public Task<ExplainFigure> GetAsync(TracedImage image, ExplainRequest request)
+    {
+        var key = KeyOf(image.ContentKey, request);
+        return figures.GetOrAdd(key, () => Task.Run(async () =>
+        {
+            var model = await host.Ready;
+            var crop = image.Trace.Input;
+            await one.WaitAsync();
+            try
+            {
+                // The crop's normalisation is exact: the network is given the very tensor the trace was made from.
+                var attribution = model.Explain(new ModelInput(Preprocessing.Normalise(crop), crop), request);
+                return new ExplainFigure(key, Title(attribution), Model.Visualization.Png.Encode(AttributionFigure.Overlay(attribution, crop, 1)), attribution, crop);
+            }
+            finally
+            {
+                one.Release();
+            }
+        }));
+    }
+
+    /// <summary>What an attribution answers, in words.</summary>
+    public static string Title(Attribution a)
+    {
+        string Class() => $"“{ImageNetClasses.Names[a.Class!.Value]}” (class {a.Class})";
+        return a.Method switch
+        {
+            ExplainMethod.Deconvnet when a.Layer is { } l => $"Deconvnet: what in the photo drives {l.Alias} channel {a.Channel}",
+            ExplainMethod.GuidedBackprop when a.Layer is { } l => $"Guided backprop: what in the photo drives {l.Alias} channel {a.Channel}",
+            ExplainMethod.Deconvnet => $"Deconvnet of {Class()}",
+            ExplainMethod.GuidedBackprop => $"Guided backprop of {Class()}",
+            ExplainMethod.Saliency => $"Saliency: the pixels {Class()} is most sensitive to",
+            ExplainMethod.GradCam => $"Grad-CAM at {a.Layer!.Alias}: where {a.Layer.Alias} sees {Class()}",
+            ExplainMethod.GuidedGradCam => $"Guided Grad-CAM at {a.Layer!.Alias} for {Class()}",
+            _ => $"Occlusion: how much hiding each patch lowers {Class()}",
+        };
+    }
+}
