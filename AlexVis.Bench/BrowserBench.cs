@@ -108,6 +108,34 @@ static class BrowserBench
         Stats.Print("hover_ms_median", Stats.Median(hovers));
         Stats.Print("hover_ms_p95", Stats.Percentile(hovers, 95));
         Stats.Print("hover_first_of_channel_ms_median", Stats.Median(firstHovers));
+
+        // Live occlusion: conv5's channel 3 open, the square moved 8 pixels by a key press, to the top-5 and the
+        // channel's mean repainted for the new place (one forward on the server per step); 5 warm-up steps first.
+        await page.OpenAsync(server.Url, "?sample=chelsea&layer=conv5&channel=3");
+        await page.Page.EvaluateAsync(PageTimers.Script);
+        var photoPanel = page.Page.Locator("[data-testid=occlusion-photo]");
+        await photoPanel.ScrollIntoViewIfNeededAsync();
+        await photoPanel.FocusAsync();
+        var occlusion = new List<double>();
+        int occlusionRow = 96, occlusionColumn = 96;
+        for (int k = 0; k < 45; k++)
+        {
+            // Down the middle, across, and back: a student's drag in 8-pixel steps.
+            var key = (k / 10 % 2 == 0) ? "ArrowRight" : "ArrowLeft";
+            if (k % 10 == 9) key = "ArrowDown";
+            (occlusionRow, occlusionColumn) = key switch
+            {
+                "ArrowRight" => (occlusionRow, occlusionColumn + 8),
+                "ArrowLeft" => (occlusionRow, occlusionColumn - 8),
+                _ => (occlusionRow + 8, occlusionColumn),
+            };
+            await page.Page.EvaluateAsync("at => { window.__occlusion = window.__occlusionTimer(at); }", $"{occlusionRow},{occlusionColumn}");
+            await page.Page.Keyboard.PressAsync(key);
+            var ms = await page.Page.EvaluateAsync<double>("() => window.__occlusion");
+            if (k >= 5) occlusion.Add(ms);
+        }
+        Stats.Print("live_occlusion_step_ms_median", Stats.Median(occlusion));
+        Stats.Print("live_occlusion_step_ms_p95", Stats.Percentile(occlusion, 95));
         Stats.Print("server_rss_mb", server.PeakRssMb());
         Stats.Note($"load average after: {Stats.LoadAverage()}");
         if (Verbose)

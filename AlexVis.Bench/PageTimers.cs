@@ -30,6 +30,14 @@ static class PageTimers
             const observer = new MutationObserver(() => { if (done()) { observer.disconnect(); resolve(performance.now() - t0); } });
             observer.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
           });
+          window.__occlusionTimer = at => new Promise(resolve => {
+            let t0 = null;
+            document.addEventListener('keydown', () => { t0 = performance.now(); }, { capture: true, once: true });
+            const done = () => t0 !== null && document.querySelector('[data-testid=occlusion-probe]')?.dataset.at === at
+              && document.querySelector('[data-testid=occlusion-channel]');
+            const observer = new MutationObserver(() => { if (done()) { observer.disconnect(); resolve(performance.now() - t0); } });
+            observer.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+          });
           window.__uploadTimer = (oldKey, oldCrop) => new Promise(resolve => {
             let t0 = null;
             document.addEventListener('change', () => { t0 = performance.now(); }, { capture: true, once: true });

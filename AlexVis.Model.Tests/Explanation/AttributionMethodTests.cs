@@ -113,6 +113,24 @@ public class AttributionMethodTests(UntrainedModel fixture, ITestOutputHelper ou
     public void Occlusion_squares_step_by_the_stride_and_stay_inside_the_crop(int patch, int stride, int[] offsets) =>
         Assert.Equal(offsets, Occlusion.Offsets(patch, stride));
 
+    [Fact]
+    public void Hiding_a_square_zeroes_the_tensor_there_paints_the_mean_colour_and_keeps_it_inside()
+    {
+        var input = OracleImage.Load("chelsea").Input();
+        var hidden = Patches.Hide(input, row: 220, column: -5, patch: 10); // clamped to rows 214–223, columns 0–9
+        const int plane = 224 * 224;
+        for (int c = 0; c < 3; c++)
+        {
+            Assert.Equal(0f, hidden.Tensor[c * plane + 214 * 224 + 0]);
+            Assert.Equal(0f, hidden.Tensor[c * plane + 223 * 224 + 9]);
+            Assert.Equal(input.Tensor[c * plane + 213 * 224 + 0], hidden.Tensor[c * plane + 213 * 224 + 0]); // just above: untouched
+            Assert.Equal(input.Tensor[c * plane + 214 * 224 + 10], hidden.Tensor[c * plane + 214 * 224 + 10]); // just right: untouched
+        }
+        Assert.Equal(((byte)124, (byte)116, (byte)104), hidden.Crop[5, 218]); // 0.485, 0.456, 0.406 of 255: the colour the zeros stand for
+        Assert.Equal(input.Crop[5, 213], hidden.Crop[5, 213]);
+        Assert.Equal(3 * 10 * 10, input.Tensor.Zip(hidden.Tensor).Count(p => p.First != p.Second)); // that square, nothing else
+    }
+
     [Theory]
     [InlineData(ExplainMethod.Deconvnet, "fc6", 0, "--layer fc6 has no channels to project; choose conv1 … pool5")]
     [InlineData(ExplainMethod.GuidedBackprop, "conv5", 256, "--channel must be 0–255 for conv5, not 256")]

@@ -1,3 +1,4 @@
+using AlexVis.Model.Imaging;
 using AlexVis.Model.Network;
 using static TorchSharp.torch;
 
@@ -74,5 +75,37 @@ internal sealed class Occlusion : AttributionMethod
             heat[p] = Math.Max(0, v); // where hiding the patch lowered the class's probability
         }
         return new Attribution(Kind, null, null, null, k, [3, size, size], map, heat);
+    }
+}
+
+/// <summary>Hiding part of a photo from the network, as occlusion does.</summary>
+public static class Patches
+{
+    /// <summary>
+    /// The input with a square hidden, as occlusion hides it: the normalised tensor set to 0 there (ImageNet's mean
+    /// colour), and the crop painted in that colour so a figure shows what the network was given. Live occlusion
+    /// runs the network on this while a student drags the square.
+    /// </summary>
+    /// <param name="input">The image.</param>
+    /// <param name="row">The square's top row (clamped to keep the square inside the crop).</param>
+    /// <param name="column">Its left column (clamped likewise).</param>
+    /// <param name="patch">Its side, 1–224.</param>
+    public static ModelInput Hide(ModelInput input, int row, int column, int patch)
+    {
+        const int size = AlexNetLayers.InputSize;
+        if (patch is < 1 or > size) throw new ArgumentOutOfRangeException(nameof(patch), $"the square's side must be 1–{size}, not {patch}");
+        row = Math.Clamp(row, 0, size - patch);
+        column = Math.Clamp(column, 0, size - patch);
+        var tensor = (float[])input.Tensor.Clone();
+        var pixels = (byte[])input.Crop.Pixels.Clone();
+        var mean = Imaging.Preprocessing.Mean.Select(m => (byte)Math.Round(m * 255)).ToArray();
+        for (int y = row; y < row + patch; y++)
+            for (int x = column; x < column + patch; x++)
+                for (int c = 0; c < 3; c++)
+                {
+                    tensor[c * size * size + y * size + x] = 0;
+                    pixels[(y * size + x) * 3 + c] = mean[c];
+                }
+        return new ModelInput(tensor, input.Crop with { Pixels = pixels });
     }
 }

@@ -52,6 +52,45 @@ public class ExplainBrowserTests(BrowserFixture app, ITestOutputHelper output)
         await page.Page.Locator("[data-testid=why-overlay]").WaitForAsync(new() { State = Microsoft.Playwright.WaitForSelectorState.Detached });
     }
 
+    [Fact]
+    public async Task Dragging_a_grey_square_over_the_photo_updates_the_top5_and_the_open_channel_as_the_network_answers()
+    {
+        var page = await app.OpenAsync("?sample=chelsea&layer=conv5&channel=3");
+        var photo = page.Page.Locator("[data-testid=occlusion-photo]");
+        await photo.ScrollIntoViewIfNeededAsync();
+        var box = (await photo.BoundingBoxAsync())!;
+        var probe = page.Page.Locator("[data-testid=occlusion-probe]");
+        // Press at the centre, drag 40 px right: the square's centre follows the pointer (32-pixel square, crop shown at 224).
+        await page.Page.Mouse.MoveAsync(box.X + 112, box.Y + 112);
+        await page.Page.Mouse.DownAsync();
+        await page.Page.Mouse.MoveAsync(box.X + 152, box.Y + 112, new() { Steps = 4 });
+        await page.Page.Mouse.UpAsync();
+        // Where the square is drawn (the crop is shown at 224 pixels, so CSS pixels are crop pixels) is where the network was asked.
+        var at = await page.Page.EvaluateAsync<string>("() => { const s = document.querySelector('[data-square]').style; return `${parseInt(s.top)},${parseInt(s.left)}`; }");
+        await page.Page.WaitForFunctionAsync("a => document.querySelector('[data-testid=occlusion-probe]')?.dataset.at === a", at, new() { Timeout = 30_000 });
+        var (row, column) = (int.Parse(at.Split(',')[0]), int.Parse(at.Split(',')[1]));
+        Assert.Equal(136, column); // 40 px right of the centre, less half the square
+
+        // The same network given the same crop with that square hidden, here in the test.
+        var crop = AlexVis.Model.Imaging.ImageDecoder.Decode(await File.ReadAllBytesAsync(Path.Combine(AppServer.RepositoryRoot(),
+            "AlexVis.Model.Tests", "TestData", "oracle", "chelsea", "crop.png")), new AlexVis.Model.Imaging.ImageLimits());
+        AlexVis.Model.Network.TorchRuntime.Initialise(2);
+        using var model = AlexVis.Model.Network.AlexNetModel.Untrained("test", AlexVis.Model.Network.DeviceChoice.Cpu);
+        var trace = model.Trace(AlexVis.Model.Explanation.Patches.Hide(
+            new AlexVis.Model.Imaging.ModelInput(AlexVis.Model.Imaging.Preprocessing.Normalise(crop), crop), row, column, 32));
+        var shown = await probe.Locator("li").EvaluateAllAsync<string[]>("items => items.map(i => i.dataset.class)");
+        Assert.Equal(trace.Top.Select(p => p.ClassIndex.ToString(System.Globalization.CultureInfo.InvariantCulture)), shown);
+        var conv5 = AlexVis.Model.Network.AlexNetLayers.Get("conv5");
+        Assert.StartsWith($"conv5 channel 3 mean: {trace[conv5].Stats(3).Mean.ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture)} (",
+            (await page.Page.Locator("[data-testid=occlusion-channel]").InnerTextAsync()).Trim());
+
+        // The arrow keys move it too, 8 pixels a press.
+        await photo.FocusAsync();
+        await page.Page.Keyboard.PressAsync("ArrowDown");
+        await page.Page.WaitForFunctionAsync("a => document.querySelector('[data-testid=occlusion-probe]')?.dataset.at === a", $"{row + 8},{column}", new() { Timeout = 30_000 });
+        output.WriteLine("screenshot: " + await BrowserFixture.ShotAsync(page, "21-live-occlusion"));
+    }
+
     static async Task<byte[]> Pixels(ExplorePage page, string path)
     {
         var response = await page.Page.APIRequest.GetAsync(new Uri(new Uri(page.Page.Url), path).ToString());

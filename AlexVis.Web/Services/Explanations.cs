@@ -21,6 +21,13 @@ public sealed record ExplainFigure(string Key, string Title, byte[] OverlayPng, 
     public byte[] Png(double opacity) => Model.Visualization.Png.Encode(AttributionFigure.Overlay(Attribution, Crop, opacity));
 }
 
+/// <summary>The network's answer with a square of the photo hidden (live occlusion).</summary>
+/// <param name="Row">The square's top row in the crop.</param>
+/// <param name="Column">Its left column.</param>
+/// <param name="Top">The top-5 then.</param>
+/// <param name="ChannelMean">The open channel's mean activation then, if a channel is open.</param>
+public sealed record OcclusionProbe(int Row, int Column, IReadOnlyList<AlexVis.Model.Inference.Prediction> Top, double? ChannelMean);
+
 /// <summary>
 /// The "why" figures, computed once for everyone and kept (the same photo, method and target give the same map). One
 /// at a time, off the circuits' threads: an explanation costs one to three forwards (occlusion a grid of them), and
@@ -79,6 +86,28 @@ public sealed class Explanations(ModelHost host, IOptions<AlexVisOptions> option
             }
         }));
     }
+
+    /// <summary>
+    /// Live occlusion: the network's answer for the image with a square hidden at (<paramref name="row"/>,
+    /// <paramref name="column"/>) (the explorer's patch size): its top-5, and the mean of a channel's map when one is
+    /// open. One forward, off the caller's thread.
+    /// </summary>
+    public async Task<OcclusionProbe> ProbeAsync(TracedImage image, int row, int column, LayerInfo layer, int? channel)
+    {
+        var model = await host.Ready;
+        return await Task.Run(() =>
+        {
+            var crop = image.Trace.Input;
+            var hidden = Patches.Hide(new ModelInput(Preprocessing.Normalise(crop), crop), row, column, display.OcclusionPatch);
+            var trace = model.Trace(hidden);
+            double? mean = layer.IsSpatial && channel is int c && c < layer.Channels ? trace[layer].Stats(c).Mean : null;
+            return new OcclusionProbe(Math.Clamp(row, 0, AlexNetLayers.InputSize - display.OcclusionPatch),
+                Math.Clamp(column, 0, AlexNetLayers.InputSize - display.OcclusionPatch), trace.Top, mean);
+        });
+    }
+
+    /// <summary>The hidden square's side in the explorer.</summary>
+    public int OcclusionPatch => display.OcclusionPatch;
 
     /// <summary>What an attribution answers, in words.</summary>
     public static string Title(Attribution a)
