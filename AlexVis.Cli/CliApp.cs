@@ -253,14 +253,7 @@ static class CliApp
         return 0;
     }
 
-    static readonly Dictionary<string, ExplainMethod> methods = new()
-    {
-        ["deconvnet"] = ExplainMethod.Deconvnet, ["guided"] = ExplainMethod.GuidedBackprop, ["saliency"] = ExplainMethod.Saliency,
-        ["gradcam"] = ExplainMethod.GradCam, ["guided-gradcam"] = ExplainMethod.GuidedGradCam, ["occlusion"] = ExplainMethod.Occlusion,
-    };
-
-    /// <summary>The name the command line gives a method.</summary>
-    public static string MethodName(ExplainMethod method) => methods.First(m => m.Value == method).Key;
+    static IReadOnlyDictionary<string, ExplainMethod> methods => ExplainMethodNames.All;
 
     static async Task<int> ExplainAsync(ParseResult r, string[] files, string? methodName, string? layerName, int? channel, string? cellText,
         int? classIndex, int patch, int stride, bool json, string? outPath)
@@ -311,7 +304,7 @@ static class CliApp
         {
             w.WriteStartObject();
             w.WriteString("file", file);
-            w.WriteString("method", MethodName(a.Method));
+            w.WriteString("method", ExplainMethodNames.Of(a.Method));
             if (a.Layer is { } layer) w.WriteString("layer", layer.Name); else w.WriteNull("layer");
             if (a.Channel is int c) w.WriteNumber("channel", c); else w.WriteNull("channel");
             if (a.Cell is { } cell)

@@ -16,11 +16,7 @@ namespace AlexVis.Model.Tests.Explanation;
 [Collection(ModelCollection.Name)]
 public class AttributionMethodTests(UntrainedModel fixture, ITestOutputHelper output)
 {
-    static readonly Dictionary<string, ExplainMethod> methods = new()
-    {
-        ["deconvnet"] = ExplainMethod.Deconvnet, ["guided"] = ExplainMethod.GuidedBackprop, ["saliency"] = ExplainMethod.Saliency,
-        ["gradcam"] = ExplainMethod.GradCam, ["guided-gradcam"] = ExplainMethod.GuidedGradCam, ["occlusion"] = ExplainMethod.Occlusion,
-    };
+    static IReadOnlyDictionary<string, ExplainMethod> methods => ExplainMethodNames.All;
 
     public static TheoryData<string, int> Cases()
     {

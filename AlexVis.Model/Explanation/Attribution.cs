@@ -19,6 +19,20 @@ public enum ExplainMethod
     Occlusion,
 }
 
+/// <summary>The methods' names on the command line, in the oracle's references and in the explorer's page.</summary>
+public static class ExplainMethodNames
+{
+    /// <summary>Every method by its name.</summary>
+    public static IReadOnlyDictionary<string, ExplainMethod> All { get; } = new Dictionary<string, ExplainMethod>
+    {
+        ["deconvnet"] = ExplainMethod.Deconvnet, ["guided"] = ExplainMethod.GuidedBackprop, ["saliency"] = ExplainMethod.Saliency,
+        ["gradcam"] = ExplainMethod.GradCam, ["guided-gradcam"] = ExplainMethod.GuidedGradCam, ["occlusion"] = ExplainMethod.Occlusion,
+    };
+
+    /// <summary>A method's name.</summary>
+    public static string Of(ExplainMethod method) => All.First(m => m.Value == method).Key;
+}
+
 /// <summary>A cell of a feature map.</summary>
 /// <param name="Row">Row, from the top.</param>
 /// <param name="Column">Column, from the left.</param>
