@@ -102,6 +102,18 @@ public class AttributionMethodTests(UntrainedModel fixture, ITestOutputHelper ou
         Assert.Equal(expected, grad.data<float>().ToArray());
     }
 
+    [Fact]
+    internal void One_forward_serves_two_backward_passes_with_the_rule_read_when_the_gradient_comes_back()
+    {
+        using var scope = NewDisposeScope();
+        var x = tensor(new float[] { -1, 2, 3, -4 }).requires_grad_(true);
+        var rule = new ReluRuleBox(ReluRule.Plain);
+        var target = (ModifiedRelu.Apply(x, rule) * tensor(new float[] { 1, -1, 2, 3 })).sum();
+        Assert.Equal(new float[] { 0, -1, 2, 0 }, autograd.grad([target], [x], retain_graph: true)[0].data<float>().ToArray());
+        rule.Rule = ReluRule.Guided;
+        Assert.Equal(new float[] { 0, 0, 2, 0 }, autograd.grad([target], [x])[0].data<float>().ToArray());
+    }
+
     [Theory]
     [InlineData(32, 16, new[] { 0, 16, 32, 48, 64, 80, 96, 112, 128, 144, 160, 176, 192 })]
     [InlineData(56, 56, new[] { 0, 56, 112, 168 })]

@@ -83,12 +83,12 @@ internal abstract class AttributionMethod
     protected static Tensor ChannelValue(Tensor activation, int channel, MapCell? cell) =>
         cell is { } c ? activation[0, channel, c.Row, c.Column] : activation[0, channel].sum();
 
-    /// <summary>d <paramref name="target"/> / d <paramref name="of"/>; both are checked to be in one graph first (autograd's errors cannot be caught).</summary>
-    protected static Tensor Gradient(Tensor target, Tensor of)
+    /// <summary>d <paramref name="target"/> / d <paramref name="of"/>; both are checked to be in one graph first (autograd's errors cannot be caught); <paramref name="keepGraph"/> keeps the graph for another backward pass.</summary>
+    protected static Tensor Gradient(Tensor target, Tensor of, bool keepGraph = false)
     {
         if (!target.requires_grad || !of.requires_grad)
             throw new InvalidOperationException("The attribution's target is not connected to its input.");
-        return autograd.grad([target], [of])[0];
+        return autograd.grad([target], [of], retain_graph: keepGraph)[0];
     }
 
     /// <summary>A [1, 1, h, w] map resized to the crop, bilinearly with align_corners=False (PyTorch's interpolate, as Captum upsamples).</summary>

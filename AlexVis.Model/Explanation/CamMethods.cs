@@ -52,11 +52,22 @@ internal sealed class GuidedGradCam : GradCam
     public override ExplainMethod Kind => ExplainMethod.GuidedGradCam;
 
     /// <inheritdoc />
+    /// <remarks>
+    /// One forward serves both backward passes: its ReLUs read their rule when the gradient comes back, plain for
+    /// Grad-CAM's gradient at the layer, then guided for guided backprop's to the pixels (the graph is kept between).
+    /// </remarks>
     protected override Attribution Compute(AlexNet net, Tensor x, ExplainRequest request, IProgress<double>? progress)
     {
-        var (cam, k) = Cam(net, x, request);
-        var logits = Forward(net, x, null, out _, rule: ReluRule.Guided);
-        var guided = Gradient(logits[0, k], x)[0];
+        var rule = new ReluRuleBox(ReluRule.Plain);
+        Tensor? a = null;
+        int at = request.Layer!.Index;
+        var logits = net.ForwardLayers(x, (i, t) => { if (i == at) a = t; }, t => ModifiedRelu.Apply(t, rule));
+        int k = ClassOf(request, logits);
+        var target = logits[0, k];
+        var weights = Gradient(target, a!, keepGraph: true).mean([2, 3], keepdim: true);
+        var cam = nn.functional.relu((weights * a!).sum(1, keepdim: true)).detach();
+        rule.Rule = ReluRule.Guided;
+        var guided = Gradient(target, x)[0];
         return Result(guided * ToCrop(cam)[0], request with { Class = k }, k);
     }
 }

@@ -15,6 +15,16 @@ internal enum ReluRule
 }
 
 /// <summary>
+/// The rule a forward pass's ReLUs use when the gradient goes back through them: read at backward time, so one forward
+/// can serve two backward passes with different rules (guided Grad-CAM: Grad-CAM's plain gradient, then guided backprop's).
+/// </summary>
+internal sealed class ReluRuleBox(ReluRule rule)
+{
+    /// <summary>The rule the next backward pass uses.</summary>
+    public ReluRule Rule { get; set; } = rule;
+}
+
+/// <summary>
 /// A ReLU whose forward is ReLU's and whose backward is a <see cref="ReluRule"/>. TorchSharp has no backward hooks,
 /// so the methods put this function in place of every ReLU, as Captum's hooks change the ReLUs' gradients.
 /// </summary>
@@ -24,7 +34,10 @@ internal sealed class ModifiedRelu : autograd.SingleTensorFunction<ModifiedRelu>
     public override string Name => nameof(ModifiedRelu);
 
     /// <summary>ReLU of <paramref name="x"/>, with <paramref name="rule"/>'s backward.</summary>
-    public static Tensor Apply(Tensor x, ReluRule rule) => rule == ReluRule.Plain ? nn.functional.relu(x) : apply(x, rule);
+    public static Tensor Apply(Tensor x, ReluRule rule) => rule == ReluRule.Plain ? nn.functional.relu(x) : apply(x, new ReluRuleBox(rule));
+
+    /// <summary>ReLU of <paramref name="x"/>, with the backward of whatever rule <paramref name="box"/> holds when the gradient comes back.</summary>
+    public static Tensor Apply(Tensor x, ReluRuleBox box) => apply(x, box);
 
     /// <inheritdoc />
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
@@ -38,10 +51,12 @@ internal sealed class ModifiedRelu : autograd.SingleTensorFunction<ModifiedRelu>
     /// <inheritdoc />
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad_output)
     {
-        var rule = (ReluRule)ctx.get_data("rule");
-        var grad = rule == ReluRule.Deconvnet
-            ? nn.functional.relu(grad_output)
-            : nn.functional.relu(grad_output * ctx.get_saved_variables()[0].gt(0));
+        var grad = ((ReluRuleBox)ctx.get_data("rule")).Rule switch
+        {
+            ReluRule.Deconvnet => nn.functional.relu(grad_output),
+            ReluRule.Guided => nn.functional.relu(grad_output * ctx.get_saved_variables()[0].gt(0)),
+            _ => grad_output * ctx.get_saved_variables()[0].gt(0), // ReLU's own derivative
+        };
         return [grad, null!]; // no gradient for the rule
     }
 }

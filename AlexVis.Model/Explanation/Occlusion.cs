@@ -35,8 +35,9 @@ internal sealed class Occlusion : AttributionMethod
     protected override Attribution Compute(AlexNet net, Tensor x, ExplainRequest request, IProgress<double>? progress)
     {
         const int size = AlexNetLayers.InputSize;
-        using var _ = no_grad();
-        var image = x.detach();
+        // Inference mode, not just no_grad: no autograd bookkeeping at all for 169 forwards (the leaf is copied out first).
+        var image = x.detach().clone();
+        using var _ = inference_mode();
         var baseline = nn.functional.softmax(net.forward(image), 1);
         int k = ClassOf(request, baseline);
         float before = baseline[0, k].item<float>();
