@@ -72,7 +72,9 @@ public class ExploreTests : ComponentTest
         await StartModelAsync();
         var cut = Render<AlexVis.Web.Components.Pages.Explore.Explore>();
         cut.WaitForAssertion(() => Assert.NotNull(Loader.Image), TimeSpan.FromSeconds(30));
-        cut.Find("[data-testid=room-start]").Click();
+        // Found and clicked on the renderer's thread: the page may render again in between otherwise (the image's
+        // montage arriving), and a button found before that render no longer has its handler.
+        await cut.InvokeAsync(() => cut.Find("[data-testid=room-start]").Click());
         var code = cut.WaitForElement("[data-testid=room-code]").TextContent;
         Assert.Matches("^[A-HJ-NP-Z2-9]{6}$", code);
         Assert.EndsWith($"/room/{code}", cut.Find("[data-testid=room-link]").GetAttribute("href"));
