@@ -31,7 +31,7 @@ static class ModelBench
         TorchRuntime.Initialise(threads);
         using var model = AlexNetModel.Untrained("bench", DeviceChoice.Cpu);
         var image = ImageDecoder.Decode(File.ReadAllBytes(crop), new ImageLimits());
-        var input = new ModelInput(Preprocessing.Normalise(image), image);
+        var input = ModelInput.FromCrop(image);
         Stats.Print("threads", threads);
 
         // Our forward alone (no copies out), for the cost of capturing.

@@ -77,7 +77,7 @@ public sealed class OracleImage
     static ModelInput InputFrom(string png)
     {
         var crop = ImageDecoder.Decode(File.ReadAllBytes(png), new ImageLimits());
-        return new ModelInput(Preprocessing.Normalise(crop), crop);
+        return ModelInput.FromCrop(crop);
     }
 
     public int[] Top5 => meta.GetProperty("top5").EnumerateArray().Select(e => e.GetProperty("index").GetInt32()).ToArray();

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using AlexVis.Model.Imaging;
 using AlexVis.Model.Network;
 using TorchSharp;
@@ -97,15 +96,9 @@ internal abstract class AttributionMethod
 
     /// <summary>The plain record the caller gets (tensors stay here), with its heat over the crop.</summary>
     protected Attribution Result(Tensor map, ExplainRequest request, int? classIndex) =>
-        new(Kind, request.Layer, request.Channel, request.Cell, classIndex, map.shape.Select(d => (int)d).ToArray(), Floats(map), Floats(Heat(map)));
+        new(Kind, request.Layer, request.Channel, request.Cell, classIndex, map.shape.Select(d => (int)d).ToArray(),
+            AlexNetModel.ToArray(map.detach()), AlexNetModel.ToArray(Heat(map).detach()));
 
     /// <summary>The map as a [224, 224] non-negative heat over the crop; by default its magnitude summed over the colours.</summary>
     protected virtual Tensor Heat(Tensor map) => map.abs().sum(dim: 0, keepdim: false); // a bare sum(0) would bind to sum(ScalarType)
-
-    /// <summary>A tensor's values as floats, on the host.</summary>
-    protected static float[] Floats(Tensor t)
-    {
-        var host = t.detach().cpu().contiguous();
-        return MemoryMarshal.Cast<byte, float>(host.bytes).ToArray();
-    }
 }

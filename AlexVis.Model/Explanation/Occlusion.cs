@@ -94,9 +94,7 @@ public static class Patches
     public static ModelInput Hide(ModelInput input, int row, int column, int patch)
     {
         const int size = AlexNetLayers.InputSize;
-        if (patch is < 1 or > size) throw new ArgumentOutOfRangeException(nameof(patch), $"the square's side must be 1–{size}, not {patch}");
-        row = Math.Clamp(row, 0, size - patch);
-        column = Math.Clamp(column, 0, size - patch);
+        (row, column) = Place(row, column, patch);
         var tensor = (float[])input.Tensor.Clone();
         var pixels = (byte[])input.Crop.Pixels.Clone();
         var mean = Imaging.Preprocessing.Mean.Select(m => (byte)Math.Round(m * 255)).ToArray();
@@ -108,5 +106,13 @@ public static class Patches
                     pixels[(y * size + x) * 3 + c] = mean[c];
                 }
         return new ModelInput(tensor, input.Crop with { Pixels = pixels });
+    }
+
+    /// <summary>Where a square of side <paramref name="patch"/> asked for at (<paramref name="row"/>, <paramref name="column"/>) goes: moved just inside the crop.</summary>
+    public static (int Row, int Column) Place(int row, int column, int patch)
+    {
+        const int size = AlexNetLayers.InputSize;
+        if (patch is < 1 or > size) throw new ArgumentOutOfRangeException(nameof(patch), $"the square's side must be 1–{size}, not {patch}");
+        return (Math.Clamp(row, 0, size - patch), Math.Clamp(column, 0, size - patch));
     }
 }

@@ -26,7 +26,7 @@ public static class Preprocessing
         int top = (int)Math.Round((height - CropSize) / 2.0, MidpointRounding.ToEven);
         int left = (int)Math.Round((width - CropSize) / 2.0, MidpointRounding.ToEven);
         var crop = PilResize.BilinearRegion(image, width, height, left, top, CropSize, CropSize);
-        return new ModelInput(Normalise(crop), crop);
+        return ModelInput.FromCrop(crop);
     }
 
     /// <summary>torchvision's Resize(256) output size: shorter side 256, longer side truncated in proportion.</summary>

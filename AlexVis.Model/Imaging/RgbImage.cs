@@ -22,6 +22,9 @@ public sealed record RgbImage(int Width, int Height, byte[] Pixels)
 /// <param name="Crop">The 224×224 RGB crop.</param>
 public sealed record ModelInput(float[] Tensor, RgbImage Crop)
 {
+    /// <summary>The network's input for a 224×224 crop: the crop, ToTensor'd and normalised as torchvision does.</summary>
+    public static ModelInput FromCrop(RgbImage crop) => new(Preprocessing.Normalise(crop), crop);
+
     /// <summary>Number of floats in <see cref="Tensor"/>.</summary>
     public const int Length = 3 * 224 * 224;
 }

@@ -161,10 +161,18 @@ public sealed class AlexNetModel : IDisposable
     /// Copies a float tensor into <paramref name="destination"/> as one block: TensorAccessor.CopyTo goes element by
     /// element and made capturing every layer cost as much as the forward itself.
     /// </summary>
-    static void CopyOut(Tensor t, float[] destination)
+    internal static void CopyOut(Tensor t, float[] destination)
     {
         var host = t.device_type == DeviceType.CPU && t.is_contiguous() ? t : t.cpu().contiguous();
         MemoryMarshal.Cast<byte, float>(host.bytes).CopyTo(destination);
+    }
+
+    /// <summary>A float tensor's values, on the host, copied as one block (see <see cref="CopyOut"/>).</summary>
+    internal static float[] ToArray(Tensor t)
+    {
+        var values = new float[t.numel()];
+        CopyOut(t, values);
+        return values;
     }
 
     /// <summary>Releases the native tensors.</summary>

@@ -77,7 +77,7 @@ public sealed class Explanations(ModelHost host, IOptions<AlexVisOptions> option
             try
             {
                 // The crop's normalisation is exact: the network is given the very tensor the trace was made from.
-                var attribution = model.Explain(new ModelInput(Preprocessing.Normalise(crop), crop), request);
+                var attribution = model.Explain(ModelInput.FromCrop(crop), request);
                 return new ExplainFigure(key, Title(attribution), Model.Visualization.Png.Encode(AttributionFigure.Overlay(attribution, crop, 1)), attribution, crop);
             }
             finally
@@ -98,11 +98,10 @@ public sealed class Explanations(ModelHost host, IOptions<AlexVisOptions> option
         return await Task.Run(() =>
         {
             var crop = image.Trace.Input;
-            var hidden = Patches.Hide(new ModelInput(Preprocessing.Normalise(crop), crop), row, column, display.OcclusionPatch);
-            var trace = model.Trace(hidden);
+            var (top, left) = Patches.Place(row, column, display.OcclusionPatch);
+            var trace = model.Trace(Patches.Hide(ModelInput.FromCrop(crop), top, left, display.OcclusionPatch));
             double? mean = layer.IsSpatial && channel is int c && c < layer.Channels ? trace[layer].Stats(c).Mean : null;
-            return new OcclusionProbe(Math.Clamp(row, 0, AlexNetLayers.InputSize - display.OcclusionPatch),
-                Math.Clamp(column, 0, AlexNetLayers.InputSize - display.OcclusionPatch), trace.Top, mean);
+            return new OcclusionProbe(top, left, trace.Top, mean);
         });
     }
 

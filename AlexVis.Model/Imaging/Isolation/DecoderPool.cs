@@ -90,7 +90,7 @@ public sealed class DecoderPool : IAsyncDisposable
         }
         Return(worker);
         if (answer.Crop is null) throw new ImageRejectedException(answer.Problem, answer.Reason!, fileName);
-        return new DecodedImage(answer.Width, answer.Height, new ModelInput(Preprocessing.Normalise(answer.Crop), answer.Crop));
+        return new DecodedImage(answer.Width, answer.Height, ModelInput.FromCrop(answer.Crop));
     }
 
     void Return(Worker worker)
