@@ -16,6 +16,8 @@ public class ExplainPanelTests : ComponentTest
         var cut = Render<ExplainPanel>(p => p.Add(x => x.Image, image).Add(x => x.Method, (ExplainMethod?)null)
             .Add(x => x.MethodChanged, (ExplainMethod? m) => asked = m));
         Assert.Equal("true", cut.Find("[data-testid=why-off]").GetAttribute("aria-pressed"));
+        Assert.Equal("No explanation over the photo", cut.Find("[data-testid=why-off]").GetAttribute("title"));
+        Assert.StartsWith("Occlusion (Zeiler & Fergus)", cut.Find("[data-testid=why-occlusion]").GetAttribute("title"));
         Assert.Empty(cut.FindAll("[data-testid=why-overlay]"));
         cut.Find("[data-testid=why-occlusion]").Click();
         Assert.Equal(ExplainMethod.Occlusion, asked);
