@@ -79,6 +79,7 @@ static class ModelBench
 
         Decoding();
         Explanations(model, input);
+        Ablation(model, input);
 
         for (int i = 0; i < 50; i++) model.Trace(input);
         long heapBefore = ProcessMemory.NativeHeapInUse();
@@ -94,6 +95,19 @@ static class ModelBench
         return 0;
     }
 
+
+    /// <summary>
+    /// Switching filters off: re-running the network from conv3 with ten of its channels zeroed, starting from the
+    /// trace the student already has (what the explorer does on each toggle).
+    /// </summary>
+    static void Ablation(AlexNetModel model, ModelInput input)
+    {
+        var baseline = model.Trace(input);
+        var off = Model.Inference.Ablation.Parse("conv3:0,13,42,77,101,150,199,256,300,383");
+        var times = Measure(5, 40, () => model.Retrace(baseline, off));
+        Stats.Print("ablation_ms", Stats.Median(times));
+        Stats.Print("ablation_ms_iqr", Stats.Percentile(times, 75) - Stats.Percentile(times, 25));
+    }
 
     /// <summary>
     /// Each "why" method on the cat: single-pass methods from relu5's channel 40 (deconvnet, guided backprop) or the

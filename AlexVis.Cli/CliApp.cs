@@ -45,8 +45,14 @@ static class CliApp
     {
         var images = new Argument<string[]>("IMAGE") { Arity = ArgumentArity.ZeroOrMore, Description = "JPEG or PNG files" };
         var top = new Option<int?>("--top") { Description = "How many classes (1–1000, default 5)", CustomParser = WholeNumber };
-        var predict = Command("predict", "The network's top classes for each image", images, top, jsonOption);
-        predict.SetAction((r, _) => PredictAsync(r, Images(r.GetValue(images)!), r.GetValue(top) ?? 5, r.GetValue(jsonOption)));
+        var ablate = new Option<string[]>("--ablate")
+        {
+            Description = "LAYER:CHANNELS, e.g. conv3:5,17,200: switch those filters off (zero their output); repeatable",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var predict = Command("predict", "The network's top classes for each image", images, top, ablate, jsonOption);
+        predict.SetAction((r, _) => PredictAsync(r, Images(r.GetValue(images)!), r.GetValue(top) ?? 5, r.GetValue(jsonOption),
+            r.GetValue(ablate) ?? []));
 
         var image = new Argument<string[]>("IMAGE") { Arity = ArgumentArity.ZeroOrMore, Description = "A JPEG or PNG file" };
         var layer = new Option<string?>("--layer") { Description = "The layer: features.0 … classifier.6 or conv1 … fc8" };
@@ -163,11 +169,20 @@ static class CliApp
             ? throw new CliException($"unknown option '{option}' (alexvis --help)")
             : files;
 
-    static async Task<int> PredictAsync(ParseResult r, string[] files, int top, bool json)
+    static async Task<int> PredictAsync(ParseResult r, string[] files, int top, bool json, string[] ablate)
     {
         var (stdout, stderr) = (r.InvocationConfiguration.Output, r.InvocationConfiguration.Error);
         if (files.Length == 0) throw new CliException("predict needs at least one image");
         if (top is < 1 or > 1000) throw new CliException("--top must be between 1 and 1000");
+        Ablation ablation;
+        try
+        {
+            ablation = Ablation.Parse(ablate);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException("--ablate: " + e.Message);
+        }
         bool fullDecode = r.GetValue(fullDecodeOption);
 
         using var model = await LoadModelAsync(r, stderr);
@@ -178,7 +193,7 @@ static class CliApp
             ActivationTrace trace;
             try
             {
-                trace = model.Trace((await ReadImageAsync(decoders, file)).Input, top);
+                trace = model.Trace((await ReadImageAsync(decoders, file)).Input, top, ablation);
             }
             catch (Exception e) when (e is ImageRejectedException or CliException or IOException or UnauthorizedAccessException)
             {
@@ -190,7 +205,7 @@ static class CliApp
             if (json) stdout.WriteLine(Json(file, trace));
             else
             {
-                stdout.WriteLine($"{file}  ({trace.Weights.Describe()})");
+                stdout.WriteLine($"{file}  ({trace.Weights.Describe()}){(ablation.IsEmpty ? "" : $"  switched off: {ablation.Key}")}");
                 foreach (var p in trace.Top)
                     stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {p.Rank,2}. {p.Label,-32} {p.Probability * 100,8:0.00}%  (class {p.ClassIndex}, logit {p.Logit:0.0000})"));
             }
@@ -383,6 +398,7 @@ static class CliApp
             w.WriteStartObject();
             w.WriteString("file", file);
             w.WriteString("weights", trace.Weights.Describe());
+            if (!trace.Ablation.IsEmpty) w.WriteString("ablated", trace.Ablation.Key);
             w.WriteStartArray("top");
             foreach (var p in trace.Top)
             {

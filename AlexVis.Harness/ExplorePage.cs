@@ -48,6 +48,45 @@ public sealed class ExplorePage(IPage page)
         return ((float)p.GetProperty("x").GetDouble(), (float)p.GetProperty("y").GetDouble());
     }
 
+    /// <summary>Client coordinates of a cell's centre in the open channel's heatmap, through plotly's own axis mapping.</summary>
+    public async Task<(float X, float Y)> ChannelCellPointAsync(int row, int column)
+    {
+        await Page.Locator("[data-testid=channel-heatmap]").ScrollIntoViewIfNeededAsync();
+        var json = await Page.EvaluateAsync<string>(@"([r, k]) => {
+            const el = document.querySelector('[data-testid=channel-heatmap]');
+            const fl = el._fullLayout;
+            const drag = el.querySelector('.nsewdrag').getBoundingClientRect();
+            return JSON.stringify({ x: drag.left + fl.xaxis.c2p(k), y: drag.top + fl.yaxis.c2p(r) });
+        }", new[] { row, column });
+        var p = JsonDocument.Parse(json).RootElement;
+        return ((float)p.GetProperty("x").GetDouble(), (float)p.GetProperty("y").GetDouble());
+    }
+
+    /// <summary>The outline of the hovered cell's receptive field on the crop, as its data says and as it is drawn.</summary>
+    /// <param name="Top">First row, from the outline's data.</param>
+    /// <param name="Left">First column.</param>
+    /// <param name="Bottom">Last row.</param>
+    /// <param name="Right">Last column.</param>
+    /// <param name="Drawn">The outline's box relative to the crop image, in CSS pixels: x, y, width, height.</param>
+    public sealed record Outline(int Top, int Left, int Bottom, int Right, double[] Drawn);
+
+    /// <summary>Waits for the crop's outline to show rows <paramref name="top"/>… (any when null) and reads it.</summary>
+    public async Task<Outline> ReceptiveFieldAsync(int? top = null, int timeout = 10_000)
+    {
+        await Page.WaitForFunctionAsync(@"t => { const o = document.querySelector('[data-testid=receptive-field]'); return o && (t === null || o.dataset.top === String(t)); }",
+            top, new() { Timeout = timeout });
+        var json = await Page.EvaluateAsync<string>(@"() => {
+            const o = document.querySelector('[data-testid=receptive-field]');
+            const crop = document.querySelector('[data-testid=crop]').getBoundingClientRect();
+            const b = o.getBoundingClientRect();
+            return JSON.stringify({ t: +o.dataset.top, l: +o.dataset.left, b: +o.dataset.bottom, r: +o.dataset.right,
+                drawn: [b.left - crop.left, b.top - crop.top, b.width, b.height] });
+        }");
+        var e = JsonDocument.Parse(json).RootElement;
+        return new Outline(e.GetProperty("t").GetInt32(), e.GetProperty("l").GetInt32(), e.GetProperty("b").GetInt32(), e.GetProperty("r").GetInt32(),
+            e.GetProperty("drawn").EnumerateArray().Select(v => v.GetDouble()).ToArray());
+    }
+
     /// <summary>What the tooltip shows once the value under the mouse has arrived.</summary>
     public sealed record Hover(int Channel, int Row, int Column, string Shown, string Exact);
 

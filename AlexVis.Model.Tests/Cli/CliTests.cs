@@ -63,6 +63,21 @@ public class CliTests
         Assert.Equal(OracleImage.Load("rocket").Top5, second.RootElement.GetProperty("top").EnumerateArray().Select(t => t.GetProperty("index").GetInt32()));
     }
 
+    [Fact]
+    public void Predict_with_channels_switched_off_gives_pytorchs_ablated_answer()
+    {
+        var oracle = OracleImage.Load("chelsea");
+        var reference = oracle.Ablations().Single(a => a.Ablate == "conv2:10,20;conv4:7");
+        var r = Run("predict", chelsea, "--ablate", "conv4:7", "--ablate", "conv2:20,10", "--untrained", "--json");
+        Assert.True(r.Exit == 0, r.Err);
+        using var doc = JsonDocument.Parse(r.Out.Trim());
+        Assert.Equal("conv2:10,20;conv4:7", doc.RootElement.GetProperty("ablated").GetString());
+        Assert.Equal(reference.Top5, doc.RootElement.GetProperty("top").EnumerateArray().Select(t => t.GetProperty("index").GetInt32()));
+        var logits = doc.RootElement.GetProperty("logits").EnumerateArray().Select(l => l.GetSingle()).ToArray();
+        Assert.True(logits.Select((v, i) => Math.Abs(v - reference.Logits[i])).Max() <= 1e-5 * reference.Logits.Max(Math.Abs));
+        Assert.NotEqual(oracle.Logits, logits);
+    }
+
     public static TheoryData<string[], string> BadInputs() => new()
     {
         { ["predict", "/nonexistent.jpg", "--untrained"], "alexvis: '/nonexistent.jpg' does not exist" },
@@ -73,6 +88,7 @@ public class CliTests
         { ["export", chelsea, "--layer", "conv9", "--out", "/tmp/x.png", "--untrained"], "unknown layer 'conv9'" },
         { ["export", chelsea, "--layer", "relu1", "--what", "kernels", "--out", "/tmp/x.png", "--untrained"], "has no kernels" },
         { ["predict", chelsea, "--frobnicate", "--untrained"], "unknown option '--frobnicate'" },
+        { ["predict", chelsea, "--ablate", "relu3:5", "--untrained"], "alexvis: --ablate: relu3 is not a convolution layer" },
         { ["bake", chelsea], "unknown command 'bake'" },
         { ["explain", chelsea, "--method", "deconvnet", "--layer", "fc6", "--channel", "1", "--untrained"], "--layer fc6 has no channels to project" },
         { ["explain", chelsea, "--method", "guided", "--layer", "conv5", "--channel", "256", "--untrained"], "--channel must be 0–255 for conv5, not 256" },

@@ -93,6 +93,21 @@ public sealed class OracleImage
         l.TryGetProperty("channel_sum", out var sums) ? Doubles(sums) : null,
         l.TryGetProperty("channel_abs_sum", out var abs) ? Doubles(abs) : null));
 
+    /// <summary>The ablation cases (bundled samples only): channels off per layer, PyTorch's top-5, logits and pool5.</summary>
+    public IReadOnlyList<OracleAblation> Ablations()
+    {
+        var folder = Path.GetDirectoryName(CropPath)!;
+        var bytes = File.ReadAllBytes(Path.Combine(folder, "ablation.bin"));
+        float[] Read(JsonElement e) => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(
+            bytes.AsSpan(e.GetProperty("offset").GetInt32(), e.GetProperty("count").GetInt32() * 4)).ToArray();
+        return JsonDocument.Parse(File.ReadAllBytes(Path.Combine(folder, "ablation.json"))).RootElement.GetProperty("cases").EnumerateArray()
+            .Select(c => new OracleAblation(
+                string.Join(';', c.GetProperty("ablate").EnumerateObject().Select(p => $"{p.Name}:{string.Join(',', p.Value.EnumerateArray().Select(v => v.GetInt32()))}")),
+                c.GetProperty("top5").EnumerateArray().Select(v => v.GetInt32()).ToArray(),
+                Read(c.GetProperty("logits")), Read(c.GetProperty("pool5"))))
+            .ToArray();
+    }
+
     float[] Floats(JsonElement where)
     {
         int offset = where.GetProperty("offset").GetInt32(), count = where.GetProperty("count").GetInt32();
@@ -108,6 +123,9 @@ public sealed class OracleImage
     public static float[] FullConv1(string name) =>
         System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(Path.Combine(Repo.Oracle, $"conv1-{name}.f32"))).ToArray();
 }
+
+/// <summary>One ablation case: the channels off as <c>conv3:5,17,200;conv5:3</c>, and PyTorch's answer.</summary>
+public sealed record OracleAblation(string Ablate, int[] Top5, float[] Logits, float[] Pool5);
 
 /// <summary>One layer's reference values. Samples sit at index k * numel / count.</summary>
 public sealed record OracleLayer(string Name, int[] Shape, double MaxAbs, float[]? Full, float[]? Samples, double[]? ChannelSum, double[]? ChannelAbsSum)

@@ -6,7 +6,7 @@ namespace AlexVis.Model.Tests.Visualization;
 
 public class KernelFiguresTests
 {
-    static readonly LayerInfo conv = new(0, "features.0", "conv1", LayerKind.Convolution, [2, 2, 1], "");
+    static readonly LayerInfo conv = new(0, "features.0", "conv1", LayerKind.Convolution, [2, 2, 1], "", Window.Identity);
 
     [Fact]
     public void Colour_filters_are_min_max_normalised_per_filter()
@@ -22,6 +22,33 @@ public class KernelFiguresTests
         Assert.Equal((255, 128, 0), img[0, 1]);
         Assert.Equal((9, 9, 9), img[1, 0]);
         Assert.Equal((128, 128, 128), img[2, 1]);
+    }
+
+    [Fact]
+    public void One_colour_filter_is_drawn_as_its_tile_in_the_montage()
+    {
+        float[] w = [-1, 1, 0, 0, 1, -1, 5, 5, 5, 5, 5, 5];
+        var k = new ConvKernels(conv, 2, 3, 2, 1, w, [0, 0]);
+        var first = KernelFigures.ColourFilter(k, 0);
+        Assert.Equal((1, 2), (first.Width, first.Height));
+        Assert.Equal((0, 128, 255), first[0, 0]);
+        Assert.Equal((255, 128, 0), first[0, 1]);
+        Assert.Equal((128, 128, 128), KernelFigures.ColourFilter(k, 1)[0, 1]);
+    }
+
+    [Fact]
+    public void A_window_of_the_crop_is_black_where_it_hangs_over_the_edge()
+    {
+        // A 3×2 image whose pixel (x, y) is (10x + y, 0, 1): the 3×3 window at row −1, column 1 sees columns 1–2 of rows 0–1.
+        var px = new byte[3 * 2 * 3];
+        for (int y = 0; y < 2; y++)
+            for (int x = 0; x < 3; x++)
+                (px[(y * 3 + x) * 3], px[(y * 3 + x) * 3 + 2]) = ((byte)(10 * x + y), 1);
+        var window = KernelFigures.Window(new AlexVis.Model.Imaging.RgbImage(3, 2, px), -1, 1, 3);
+        Assert.Equal((0, 0, 0), window[0, 0]);     // row −1: padding
+        Assert.Equal((10, 0, 1), window[0, 1]);   // row 0, column 1
+        Assert.Equal((21, 0, 1), window[1, 2]);   // row 1, column 2
+        Assert.Equal((0, 0, 0), window[2, 1]);    // column 3: padding
     }
 
     [Fact]
@@ -51,7 +78,7 @@ public class KernelFigureLevelsTests
     [Fact]
     public void Slice_pages_can_use_fewer_grey_levels()
     {
-        var conv = new LayerInfo(3, "features.3", "conv2", LayerKind.Convolution, [1, 1, 1], "");
+        var conv = new LayerInfo(3, "features.3", "conv2", LayerKind.Convolution, [1, 1, 1], "", Window.Identity);
         var k = new ConvKernels(conv, 1, 1, 1, 3, [0f, 0.5f, 1f], [0f]);
         var page = KernelFigures.Slices(k, 0, 1, topLevel: 31);
         Assert.Equal(new byte[] { 0, 16, 31 }, page.Levels); // round(0.5 · 31) = 16

@@ -13,6 +13,9 @@ namespace AlexVis.Model.Inference;
 public sealed record ActivationTrace(IReadOnlyList<FeatureMaps> Layers, float[] Logits, float[] Probabilities,
     IReadOnlyList<Prediction> Top, RgbImage Input, WeightsInfo Weights)
 {
+    /// <summary>The channels that were switched off for this forward (<see cref="Inference.Ablation.None"/> for the network as trained).</summary>
+    public Ablation Ablation { get; init; } = Ablation.None;
+
     /// <summary>A layer's output by torchvision name or alias.</summary>
     public FeatureMaps this[string nameOrAlias] => Layers[AlexNetLayers.Get(nameOrAlias).Index];
 

@@ -59,18 +59,22 @@ internal sealed class AlexNet : Module<Tensor, Tensor>
     public override Tensor forward(Tensor input) => ForwardLayers(input, null);
 
     /// <summary>
-    /// Runs the layers in order up to <paramref name="last"/> (every layer by default) and hands each output to
-    /// <paramref name="visit"/> with its catalogue index. <paramref name="relu"/>, when given, stands in for every ReLU
-    /// (the attribution methods' ReLUs whose backward differs from ReLU's own).
+    /// Runs the layers in order from <paramref name="first"/> (whose input <paramref name="input"/> is) up to
+    /// <paramref name="last"/> (every layer by default) and hands each output to <paramref name="visit"/> with its
+    /// catalogue index. <paramref name="relu"/>, when given, stands in for every ReLU (the attribution methods' ReLUs
+    /// whose backward differs from ReLU's own); <paramref name="edit"/>, when given, may replace a layer's output
+    /// before anything sees it (switching channels off).
     /// </summary>
-    public Tensor ForwardLayers(Tensor input, Action<int, Tensor>? visit, Func<Tensor, Tensor>? relu = null, int last = int.MaxValue)
+    public Tensor ForwardLayers(Tensor input, Action<int, Tensor>? visit, Func<Tensor, Tensor>? relu = null, int last = int.MaxValue,
+        int first = 0, Func<int, Tensor, Tensor>? edit = null)
     {
         var x = input;
-        for (int i = 0; i < layers.Length && i <= last; i++)
+        for (int i = first; i < layers.Length && i <= last; i++)
         {
             if (i == firstClassifierLayer)
                 x = x.flatten(1);
             x = relu is not null && layers[i] is ReLU ? relu(x) : layers[i].call(x);
+            if (edit is not null) x = edit(i, x);
             visit?.Invoke(i, x);
         }
         return x;

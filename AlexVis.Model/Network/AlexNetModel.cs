@@ -85,29 +85,66 @@ public sealed class AlexNetModel : IDisposable
     public IReadOnlyList<(string Key, long[] Shape)> StateShapes() =>
         net.state_dict().Select(kv => (kv.Key, kv.Value.shape)).ToList();
 
-    /// <summary>Runs one image and captures every layer.</summary>
-    public ActivationTrace Trace(ModelInput input, int topK = 5) => Trace([input], topK)[0];
+    /// <summary>Runs one image and captures every layer, with <paramref name="ablation"/>'s channels switched off when given.</summary>
+    public ActivationTrace Trace(ModelInput input, int topK = 5, Ablation? ablation = null) => Trace([input], topK, ablation)[0];
 
     /// <summary>Runs a batch of images in one forward and captures every layer of each.</summary>
-    public IReadOnlyList<ActivationTrace> Trace(IReadOnlyList<ModelInput> inputs, int topK = 5)
+    public IReadOnlyList<ActivationTrace> Trace(IReadOnlyList<ModelInput> inputs, int topK = 5, Ablation? ablation = null)
     {
         if (inputs.Count == 0) return [];
         int n = inputs.Count;
-        const int inputCount = ModelInput.Length;
+        var batch = new float[n * ModelInput.Length];
+        for (int b = 0; b < n; b++)
+            inputs[b].Tensor.CopyTo(batch, b * ModelInput.Length);
+        var run = Run(batch, n, [3, AlexNetLayers.InputSize, AlexNetLayers.InputSize], 0, ablation ?? Ablation.None);
+        return Enumerable.Range(0, n).Select(b => Assemble(run, b, [], inputs[b].Crop, topK, ablation ?? Ablation.None)).ToArray();
+    }
+
+    /// <summary>
+    /// The same image with channels switched off: re-runs the network from the first ablated layer on, starting from
+    /// <paramref name="baseline"/>'s own output of the layer before it, and shares the unchanged earlier layers.
+    /// Throws <see cref="ArgumentException"/> when the baseline is itself ablated (its maps are no longer the image's).
+    /// </summary>
+    public ActivationTrace Retrace(ActivationTrace baseline, Ablation ablation, int topK = 5)
+    {
+        if (!baseline.Ablation.IsEmpty)
+            throw new ArgumentException($"Retrace starts from the network as trained; this trace already has {baseline.Ablation} off.", nameof(baseline));
+        if (ablation.First is not { } first) return baseline;
+        int start = first.Index;
+        float[] input;
+        int[] shape;
+        if (start == 0)
+        {
+            input = ModelInput.FromCrop(baseline.Input).Tensor;
+            shape = [3, AlexNetLayers.InputSize, AlexNetLayers.InputSize];
+        }
+        else
+        {
+            var before = baseline.Layers[start - 1];
+            input = before.Data;
+            shape = before.Layer.Shape;
+        }
+        var run = Run(input, 1, shape, start, ablation);
+        return Assemble(run, 0, baseline.Layers.Take(start).ToArray(), baseline.Input, topK, ablation);
+    }
+
+    /// <summary>What one batched forward captured: per image, the layers it ran (from <c>First</c> on), and the probabilities.</summary>
+    sealed record Captured(int First, float[][][] Layers, float[][] Probabilities);
+
+    Captured Run(float[] batch, int n, int[] shape, int first, Ablation ablation)
+    {
         var layers = AlexNetLayers.All;
         var captured = new float[n][][];
         for (int b = 0; b < n; b++) captured[b] = new float[layers.Count][];
-        var logits = new float[n][];
         var probabilities = new float[n][];
 
         // Every tensor made here is disposed with the scope; nothing awaits inside it.
         using (var scope = torch.NewDisposeScope())
         using (torch.no_grad())
         {
-            var batch = new float[n * inputCount];
-            for (int b = 0; b < n; b++)
-                inputs[b].Tensor.CopyTo(batch, b * inputCount);
-            var x = torch.tensor(batch, [n, 3, AlexNetLayers.InputSize, AlexNetLayers.InputSize]).to(device);
+            var x = torch.tensor(batch, [n, .. shape.Select(d => (long)d)]).to(device);
+            var silenced = ablation.Layers.ToDictionary(p => p.Layer.Index,
+                p => torch.tensor(p.Channels.Select(c => (long)c).ToArray()).to(device));
             var output = net.ForwardLayers(x, (i, t) =>
             {
                 int per = layers[i].Count;
@@ -115,23 +152,21 @@ public sealed class AlexNetModel : IDisposable
                 CopyOut(t, all);
                 for (int b = 0; b < n; b++)
                     captured[b][i] = n == 1 ? all : all.AsSpan(b * per, per).ToArray();
-            });
+            }, first: first, edit: silenced.Count == 0 ? null : (i, t) => silenced.TryGetValue(i, out var c) ? t.index_fill(1, c, 0) : t);
             var allProbs = new float[n * AlexNetLayers.ClassCount];
             CopyOut(torch.softmax(output, 1), allProbs);
             for (int b = 0; b < n; b++)
-            {
-                logits[b] = captured[b][^1];
                 probabilities[b] = allProbs.AsSpan(b * AlexNetLayers.ClassCount, AlexNetLayers.ClassCount).ToArray();
-            }
         }
+        return new Captured(first, captured, probabilities);
+    }
 
-        var traces = new ActivationTrace[n];
-        for (int b = 0; b < n; b++)
-        {
-            var maps = layers.Select((l, i) => new FeatureMaps(l, captured[b][i])).ToArray();
-            traces[b] = new ActivationTrace(maps, logits[b], probabilities[b], Prediction.TopK(probabilities[b], logits[b], topK), inputs[b].Crop, Weights);
-        }
-        return traces;
+    ActivationTrace Assemble(Captured run, int b, IReadOnlyList<FeatureMaps> earlier, RgbImage crop, int topK, Ablation ablation)
+    {
+        var maps = earlier.Concat(AlexNetLayers.All.Skip(run.First).Select(l => new FeatureMaps(l, run.Layers[b][l.Index]))).ToArray();
+        var logits = run.Layers[b][^1];
+        var probabilities = run.Probabilities[b];
+        return new ActivationTrace(maps, logits, probabilities, Prediction.TopK(probabilities, logits, topK), crop, Weights) { Ablation = ablation };
     }
 
     /// <summary>

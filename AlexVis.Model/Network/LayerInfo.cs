@@ -17,6 +17,16 @@ public enum LayerKind
     Linear,
 }
 
+/// <summary>A square sliding window: each output cell reads rows <c>r·Stride − Padding … r·Stride − Padding + Kernel − 1</c> of its input.</summary>
+/// <param name="Kernel">Side of the window.</param>
+/// <param name="Stride">Step between neighbouring cells.</param>
+/// <param name="Padding">Zero rows and columns added on each side.</param>
+public readonly record struct Window(int Kernel, int Stride, int Padding)
+{
+    /// <summary>One cell reads the same cell: ReLU, dropout.</summary>
+    public static Window Identity { get; } = new(1, 1, 0);
+}
+
 /// <summary>One named layer of torchvision's AlexNet and the shape of its output for a 224×224 input.</summary>
 /// <param name="Index">Position in forward order (0 = features.0).</param>
 /// <param name="Name">torchvision's module name, e.g. <c>features.0</c>.</param>
@@ -24,7 +34,8 @@ public enum LayerKind
 /// <param name="Kind">The operation.</param>
 /// <param name="Shape">Output shape without the batch dimension: C×H×W, or N for fully connected layers.</param>
 /// <param name="Note">One sentence on what the layer tends to respond to.</param>
-public sealed record LayerInfo(int Index, string Name, string Alias, LayerKind Kind, int[] Shape, string Note)
+/// <param name="Window">The window each output cell reads from its input (identity for ReLU, dropout and the 6×6 average pool on 6×6).</param>
+public sealed record LayerInfo(int Index, string Name, string Alias, LayerKind Kind, int[] Shape, string Note, Window Window)
 {
     /// <summary>True for layers whose output is a stack of 2-D maps.</summary>
     public bool IsSpatial => Shape.Length == 3;
@@ -130,6 +141,13 @@ public static class AlexNetLayers
             ("classifier.5", "relu7", LayerKind.ReLU, [4096], "Positive fc7 responses."),
             ("classifier.6", "fc8", LayerKind.Linear, [1000], "One score (logit) per ImageNet class; softmax turns them into the predictions."),
         };
-        return rows.Select((r, i) => new LayerInfo(i, r.Name, r.Alias, r.Kind, r.Shape, r.Note)).ToArray();
+        // Kernel, stride and padding as torchvision's AlexNet declares them; the oracle checks them by perturbing pixels.
+        var windows = new Dictionary<string, Window>
+        {
+            ["conv1"] = new(11, 4, 2), ["conv2"] = new(5, 1, 2), ["conv3"] = new(3, 1, 1), ["conv4"] = new(3, 1, 1),
+            ["conv5"] = new(3, 1, 1), ["pool1"] = new(3, 2, 0), ["pool2"] = new(3, 2, 0), ["pool5"] = new(3, 2, 0),
+        };
+        return rows.Select((r, i) => new LayerInfo(i, r.Name, r.Alias, r.Kind, r.Shape, r.Note,
+            windows.GetValueOrDefault(r.Alias, Window.Identity))).ToArray();
     }
 }

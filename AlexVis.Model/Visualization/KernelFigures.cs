@@ -27,21 +27,53 @@ public static class KernelFigures
         var bg = background ?? (255, 255, 255);
         var layout = MontageLayout.For(kernels.OutChannels, kernels.KernelWidth, kernels.KernelHeight);
         var px = Filled(layout.Width * layout.Height, bg);
-        int plane = kernels.KernelHeight * kernels.KernelWidth;
         for (int f = 0; f < kernels.OutChannels; f++)
         {
-            var w = kernels.Filter(f);
-            var (lo, hi) = MinMax(w);
             var (ox, oy) = layout.Origin(f);
-            for (int y = 0; y < kernels.KernelHeight; y++)
-                for (int x = 0; x < kernels.KernelWidth; x++)
-                {
-                    int o = ((oy + y) * layout.Width + ox + x) * 3;
-                    for (int c = 0; c < 3; c++)
-                        px[o + c] = Byte(w[c * plane + y * kernels.KernelWidth + x], lo, hi);
-                }
+            WriteColourFilter(kernels, f, px, layout.Width, ox, oy);
         }
         return (new RgbImage(layout.Width, layout.Height, px), layout);
+    }
+
+    /// <summary>One filter of a 3-input-channel layer (conv1) as an RGB image, one pixel per weight, normalised as in <see cref="ColourFilters"/>.</summary>
+    public static RgbImage ColourFilter(ConvKernels kernels, int filter)
+    {
+        if (kernels.InChannels != 3)
+            throw new ArgumentException($"{kernels.Layer.Alias} filters span {kernels.InChannels} channels; only 3-channel filters have colours.");
+        var px = new byte[kernels.KernelWidth * kernels.KernelHeight * 3];
+        WriteColourFilter(kernels, filter, px, kernels.KernelWidth, 0, 0);
+        return new RgbImage(kernels.KernelWidth, kernels.KernelHeight, px);
+    }
+
+    static void WriteColourFilter(ConvKernels kernels, int filter, byte[] px, int width, int ox, int oy)
+    {
+        var w = kernels.Filter(filter);
+        var (lo, hi) = MinMax(w);
+        int plane = kernels.KernelHeight * kernels.KernelWidth;
+        for (int y = 0; y < kernels.KernelHeight; y++)
+            for (int x = 0; x < kernels.KernelWidth; x++)
+            {
+                int o = ((oy + y) * width + ox + x) * 3;
+                for (int c = 0; c < 3; c++)
+                    px[o + c] = Byte(w[c * plane + y * kernels.KernelWidth + x], lo, hi);
+            }
+    }
+
+    /// <summary>
+    /// The square of the crop at (<paramref name="top"/>, <paramref name="left"/>), <paramref name="size"/> on a side,
+    /// black where it hangs over the edge (the padding a convolution reads as zero).
+    /// </summary>
+    public static RgbImage Window(RgbImage crop, int top, int left, int size)
+    {
+        var px = new byte[size * size * 3];
+        for (int y = 0; y < size; y++)
+            for (int x = 0; x < size; x++)
+            {
+                int sy = top + y, sx = left + x;
+                if (sy < 0 || sy >= crop.Height || sx < 0 || sx >= crop.Width) continue;
+                Array.Copy(crop.Pixels, (sy * crop.Width + sx) * 3, px, (y * size + x) * 3, 3);
+            }
+        return new RgbImage(size, size, px);
     }
 
     /// <summary>Filters [first, first + count) as blocks of grey slices, each filter normalised over all its slices.</summary>

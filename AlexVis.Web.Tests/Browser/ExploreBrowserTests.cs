@@ -225,7 +225,7 @@ public class ExploreBrowserTests(BrowserFixture app, ITestOutputHelper output)
         Assert.Equal((3, 4, 5), (hover.Channel, hover.Row, hover.Column));
     }
 
-    static float PyTorchConv1(int channel, int row, int column)
+    internal static float PyTorchConv1(int channel, int row, int column)
     {
         using var f = File.OpenRead(Path.Combine(oracle, "conv1-chelsea.f32"));
         var bytes = new byte[4];

@@ -115,6 +115,20 @@ public sealed class RoomMembershipTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task The_class_follows_the_filters_the_teacher_switches_off_and_back_on()
+    {
+        var (teacher, code) = await StartClass();
+        var student = await Join(code);
+        var conv3 = AlexNetLayers.Get("conv3");
+        await teacher.Do(() => { teacher.Selection.ToggleOff(AlexNetLayers.Get("relu3"), 17); teacher.Selection.ToggleOff(conv3, 5); });
+        await Eventually(() => student.Selection.Current.Ablation.Key == "conv3:5,17", "the student's network has conv3 5 and 17 off");
+        await teacher.Do(teacher.Selection.RestoreAll);
+        await Eventually(() => student.Selection.Current.Ablation.IsEmpty, "the student's network is whole again");
+        // The room carries the channels as text; one this server cannot read switches nothing off.
+        Assert.True(new RoomState(code, 9, null, "conv3", null, default, default, Off: "conv3:999").Selection().Ablation.IsEmpty);
+    }
+
+    [Fact]
     public async Task A_late_joiner_starts_from_the_current_state_and_the_teachers_photo()
     {
         var (teacher, code) = await StartClass();

@@ -47,6 +47,7 @@ public static class ServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<InferenceQueue>());
         services.AddSingleton<Figures>();
         services.AddSingleton<Explanations>();
+        services.AddSingleton<Ablations>();
         services.AddSingleton<SampleLibrary>();
         services.AddSingleton<UploadTokens>();
         services.AddSingleton(TimeProvider.System);
@@ -70,6 +71,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<ThemeState>();
         services.AddScoped<SelectionState>();
         services.AddScoped<ImageLoader>();
+        services.AddScoped<ShownImage>();
         services.AddScoped<RoomMembership>();
         services.AddScoped<TeacherSeat>();
         services.AddHttpContextAccessor();

@@ -98,6 +98,10 @@ public sealed class DisplayOptions
     [Range(1, 1024)]
     public int ExplanationCache { get; set; } = 32;
 
+    /// <summary>Traces with channels switched off kept for everyone (each about 5 MB: every layer's values).</summary>
+    [Range(1, 1024)]
+    public int AblationCache { get; set; } = 32;
+
     /// <summary>Colour levels of a montage image (2–255); hover values are exact regardless.</summary>
     [Range(2, 255)]
     public int MontageLevels { get; set; } = 128;

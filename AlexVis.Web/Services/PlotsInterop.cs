@@ -164,11 +164,15 @@ public sealed class JsCallback(Func<Task> callback)
 }
 
 /// <summary>What a figure tells the page: a click that selects a channel (a montage tile or a filter), and the cell under a teacher's mouse.</summary>
-public sealed class FigureCallbacks(Func<int, Task> select, Func<AlexVis.Web.Components.MapCell?, Task>? point = null)
+public sealed class FigureCallbacks(Func<int, Task> select, Func<AlexVis.Web.Components.MapCell?, Task>? point = null, Func<int, Task>? toggle = null)
 {
     /// <summary>Called by a panel's module with the channel clicked.</summary>
     [JSInvokable]
     public Task Select(int channel) => select(channel);
+
+    /// <summary>Called by a panel's module with the channel Alt- or Shift-clicked: switch it off, or back on.</summary>
+    [JSInvokable]
+    public Task Toggle(int channel) => toggle?.Invoke(channel) ?? Task.CompletedTask;
 
     /// <summary>Called by a panel's module with the cell under the mouse (channel −1: none).</summary>
     [JSInvokable]
@@ -185,8 +189,13 @@ public sealed class ValuesBridge(IServiceProvider circuit, Figures figures)
     /// <summary>One channel's float32 values, little-endian; null when that image is no longer the one shown.</summary>
     [JSInvokable]
     public byte[]? ChannelValues(string layer, int channel, long version) =>
-        AlexNetLayers.Find(layer) is { } l && circuit.GetRequiredService<ImageLoader>().Image is { } image && image.Version == version && image.ChannelValues(l, channel) is { } v
+        AlexNetLayers.Find(layer) is { } l && Drawn(version) is { } image && image.ChannelValues(l, channel) is { } v
             ? PlotsInterop.Bytes(v) : null;
+
+    // The image of that version: the one shown (perhaps with channels off), or the loaded one it was made from.
+    TracedImage? Drawn(long version) =>
+        circuit.GetRequiredService<ShownImage>().Current is { } shown && shown.Version == version ? shown
+        : circuit.GetRequiredService<ImageLoader>().Image is { } loaded && loaded.Version == version ? loaded : null;
 
     /// <summary>One filter's weights (in × kh × kw float32).</summary>
     [JSInvokable]

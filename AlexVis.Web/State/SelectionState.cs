@@ -1,4 +1,5 @@
 using AlexVis.Model.Explanation;
+using AlexVis.Model.Inference;
 using AlexVis.Model.Network;
 using AlexVis.Model.Visualization;
 
@@ -11,10 +12,15 @@ namespace AlexVis.Web.State;
 /// <param name="Colormap">The montage's and the channel heatmap's colours.</param>
 /// <param name="Why">The "why" method drawn over the photo, if any.</param>
 /// <param name="Class">The class the "why" methods explain; null for the top-1.</param>
-public sealed record Selection(LayerInfo Layer, int? Channel, ScaleMode Scale, Colormap Colormap, ExplainMethod? Why = null, int? Class = null)
+/// <param name="Off">The channels switched off (null: none), shown as the network then computes.</param>
+public sealed record Selection(LayerInfo Layer, int? Channel, ScaleMode Scale, Colormap Colormap, ExplainMethod? Why = null, int? Class = null,
+    Ablation? Off = null)
 {
     /// <summary>A new page's selection: conv1, no channel, per-channel scale, viridis.</summary>
     public static Selection Initial { get; } = new(AlexNetLayers.Visible[0], null, ScaleMode.PerChannel, Colormap.Viridis);
+
+    /// <summary>The channels switched off (<see cref="Ablation.None"/> when none).</summary>
+    public Ablation Ablation => Off ?? Ablation.None;
 
     /// <summary>This selection with <paramref name="layer"/>, keeping the channel only when the layer has it.</summary>
     public Selection WithLayer(LayerInfo layer) =>
@@ -56,10 +62,24 @@ public sealed class SelectionState
     public void SetClass(int? classIndex) =>
         Apply(Current with { Class = classIndex is int k && k >= 0 && k < AlexNetLayers.ClassCount ? k : null });
 
+    /// <summary>
+    /// Switches a channel of the layer's convolution (conv3 for relu3) off, or back on; a layer with no convolution
+    /// behind it (the fully connected part) is left as it is.
+    /// </summary>
+    public void ToggleOff(LayerInfo layer, int channel)
+    {
+        if (AlexNetLayers.KernelSource(layer) is { } conv && channel >= 0 && channel < conv.Channels)
+            Apply(Current with { Off = Current.Ablation.Toggle(conv, channel) });
+    }
+
+    /// <summary>Switches every channel back on.</summary>
+    public void RestoreAll() => Apply(Current with { Off = null });
+
     /// <summary>Takes a whole selection at once (as a room's state arrives): one change, however many parts differ.</summary>
     public void Apply(Selection next)
     {
         next = next.WithChannel(next.Channel);
+        if (next.Off is { IsEmpty: true }) next = next with { Off = null }; // one way to say "none", so equal selections compare equal
         if (next == Current) return;
         Current = next;
         Changed?.Invoke();

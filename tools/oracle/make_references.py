@@ -24,6 +24,10 @@ What it writes, for each bundled sample and for each derived image it makes itse
   <name>/explain.bin    occlusion for several layers, channels, cells and classes, each written with autograd and
                         Captum's ReLU rules as backward hooks (not with AlexVis's code): the raw map's max |value|,
                         sum, and its values (in full when small, else 4096 samples)
+  <name>/ablation.json  bundled samples: the network with channels of conv layers switched off (zeroed by a forward
+  <name>/ablation.bin   hook after the convolution): top-5, and logits and pool5 in full, for each case of ABLATIONS
+  receptive_fields.json for every spatial layer, the input rows and columns each cell depends on, by brute force
+                        (perturbing input rows, columns and single pixels; see receptive_field_references)
   conv1-chelsea.f32     the full features.0 output for the chelsea sample
   subset.pth            a few entries of the seed-0 state_dict, written by torch.save, for the loader tests
   conv1-weight.f32      features.0.weight of the seed-0 model (64×3×11×11 float32), for the kernel hover test
@@ -376,6 +380,7 @@ def references_for(model, name, path, reference_rgb, out, full_conv1, layers):
         f.write("\n")
     if layers:
         explain_references(model, x, logits, folder)
+        ablation_references(model, x, folder)
     if full_conv1:
         with open(os.path.join(out, f"conv1-{name}.f32"), "wb") as f:
             f.write(outputs["features.0"][0].numpy().astype("<f4").tobytes())
@@ -518,6 +523,115 @@ def explain_references(model, x, logits, folder):
         f.write("\n")
 
 
+ABLATIONS = [
+    {"conv3": [5, 17, 200]},
+    {"conv3": [0, 13, 42, 77, 101, 150, 199, 256, 300, 383]},
+    {"conv1": [0, 1, 2, 3]},
+    {"conv5": [3]},
+    {"conv2": [10, 20], "conv4": [7]},
+]
+
+
+def ablation_references(model, x, folder):
+    """The network with channels switched off (each listed convolution's output channels set to zero by a forward
+    hook, before its ReLU): logits and pool5 in full, for each case of ABLATIONS. ablation.json + ablation.bin."""
+    blob = io.BytesIO()
+    entries = []
+    for case in ABLATIONS:
+        handles = []
+        for layer, channels in case.items():
+            def zero(module, inputs, output, channels=channels):
+                output = output.clone()
+                output[:, channels] = 0
+                return output
+            handles.append(model.features[ALIASES[layer]].register_forward_hook(zero))
+        try:
+            with torch.no_grad():
+                pool5 = model.features(x.unsqueeze(0))[0]
+                logits = model(x.unsqueeze(0))[0]
+        finally:
+            for h in handles:
+                h.remove()
+        probs = torch.softmax(logits, dim=0)
+        top = torch.topk(probs, 5)
+        entry = {"ablate": case, "top5": [int(i) for i in top.indices],
+                 "top5_probability": [float(p) for p in top.values],
+                 "logits": {"offset": blob.tell(), "count": 1000, "max_abs": float(logits.abs().max())}}
+        blob.write(logits.numpy().astype("<f4").tobytes())
+        entry["pool5"] = {"offset": blob.tell(), "count": int(pool5.numel()), "max_abs": float(pool5.abs().max())}
+        blob.write(pool5.reshape(-1).numpy().astype("<f4").tobytes())
+        entries.append(entry)
+    with open(os.path.join(folder, "ablation.bin"), "wb") as f:
+        f.write(blob.getvalue())
+    with open(os.path.join(folder, "ablation.json"), "w") as f:
+        json.dump({"cases": entries}, f, indent=1)
+        f.write("\n")
+
+
+def receptive_field_references(out):
+    """Which input rows (and columns) each cell of every spatial layer depends on, found by brute force: AlexNet's
+    features with every filter weight positive (1 / fan-in) and zero biases, on an all-ones input, then one input
+    row (or column) raised by 1000 at a time; a cell depends on that row when its value changes. With positive
+    weights every ReLU passes and every max over a raised window rises, so nothing hides a dependency. Then, to check
+    that a region is rows x columns, single pixels raised one at a time for a few cells: inside and just outside."""
+    torch.manual_seed(0)
+    features = torchvision.models.alexnet().features
+    spatial = [f"features.{i}" for i in range(len(features))] + ["avgpool"]
+    avgpool = torch.nn.AdaptiveAvgPool2d((6, 6))
+    with torch.no_grad():
+        for m in features:
+            if isinstance(m, torch.nn.Conv2d):
+                m.weight.fill_(1.0 / m.weight[0].numel())
+                m.bias.zero_()
+
+    def run(batch):
+        outs, y = [], batch
+        with torch.no_grad():
+            for m in features:
+                y = m(y)
+                outs.append(y)
+            outs.append(avgpool(y))
+        return outs
+
+    base = run(torch.ones(1, 3, 224, 224))
+    result = {name: {"rows": None, "columns": None} for name in spatial}
+    for axis, key in ((2, "rows"), (3, "columns")):
+        touched = {name: [[] for _ in range(base[i].shape[axis])] for i, name in enumerate(spatial)}
+        for start in range(0, 224, 28):
+            batch = torch.ones(28, 3, 224, 224)
+            for j in range(28):
+                batch.select(axis, start + j)[j] += 1000
+            outs = run(batch)
+            for i, name in enumerate(spatial):
+                changed = (outs[i] != base[i]).any(dim=1)  # [28, H, W]
+                per_line = changed.any(dim=2 if axis == 2 else 1)  # [28, H] or [28, W]
+                for j in range(28):
+                    for cell in torch.nonzero(per_line[j]).flatten().tolist():
+                        touched[name][cell].append(start + j)
+        for name in spatial:
+            result[name][key] = [[min(t), max(t)] if t else None for t in touched[name]]
+            assert all(t == list(range(min(t), max(t) + 1)) for t in touched[name]), "a cell's rows are not one run"
+
+    checks = []
+    for i, name in enumerate(spatial):
+        h = base[i].shape[2]
+        for r, c in sorted({(0, 0), (h // 2, h // 3), (h - 1, h - 1)}):
+            (top, bottom), (left, right) = result[name]["rows"][r], result[name]["columns"][c]
+            pixels = [(top, left), (bottom, right), (top, right), (bottom, left), (top - 1, left), (bottom + 1, right),
+                      (top, left - 1), (bottom, right + 1)]
+            pixels = [(y, x) for y, x in pixels if 0 <= y < 224 and 0 <= x < 224]
+            batch = torch.ones(len(pixels), 3, 224, 224)
+            for j, (y, x) in enumerate(pixels):
+                batch[j, :, y, x] += 1000
+            changed = (run(batch)[i][:, :, r, c] != base[i][:, :, r, c]).any(dim=1).tolist()
+            checks.append({"layer": name, "cell": [r, c],
+                           "pixels": [{"pixel": [y, x], "changes": bool(ch)} for (y, x), ch in zip(pixels, changed)]})
+    with open(os.path.join(out, "receptive_fields.json"), "w") as f:
+        json.dump({"method": receptive_field_references.__doc__.split(". Then")[0] + ".",
+                   "layers": result, "pixel_checks": checks}, f, indent=1)
+        f.write("\n")
+
+
 def generate(out):
     torch.set_num_threads(1)
     os.makedirs(out, exist_ok=True)
@@ -533,6 +647,8 @@ def generate(out):
         meta = references_for(model, name, path, reference_rgb, out, full_conv1=(name == "chelsea"), layers=bundled)
         index.append({"name": name, "file": meta["file"], "mode": meta["mode"], "top5": [t["index"] for t in meta["top5"]]})
         print(f"{name:10s} {meta['mode']:5s} {meta['size']} top5={[t['label'] for t in meta['top5']]}")
+
+    receptive_field_references(out)
 
     subset = {k: v.clone() for k, v in model.state_dict().items()
               if k in ("features.0.weight", "features.0.bias", "classifier.6.bias")}

@@ -286,7 +286,7 @@ export function listen(el, onHover, onClick) {
         if (!onClick || onModebar(e)) return;
         if (down && Math.hypot(e.clientX - down.x, e.clientY - down.y) > 4) return; // that was a zoom drag
         const cell = dataPoint(el, e);
-        if (cell) onClick(cell);
+        if (cell) onClick(cell, e);
     });
 }
 
@@ -360,11 +360,39 @@ export function markShapes(cell) {
     }] : [];
 }
 
+const marked = new WeakMap();  // element → the marked cell
+const overlays = new WeakMap(); // element → rectangles drawn besides it: { x0, y0, x1, y1, kind } in data cells, inclusive
+
+const overlayStyle = {
+    off: { line: { color: '#d32f2f', width: 1 }, fillcolor: 'rgba(0,0,0,0.55)' },
+    seeing: { line: { color: '#00e5ff', width: 2, dash: 'dot' }, fillcolor: 'rgba(0,229,255,0.10)' },
+};
+
+/** Every shape an element shows: its overlays (switched-off tiles, the cells that see a pixel), then its mark. */
+export function shapesOf(el) {
+    const rects = (overlays.get(el) ?? []).map(r => Object.assign({
+        type: 'rect', xref: 'x', yref: 'y', x0: r.x0 - 0.5, x1: r.x1 + 0.5, y0: r.y0 - 0.5, y1: r.y1 + 0.5,
+    }, overlayStyle[r.kind]));
+    return rects.concat(markShapes(marked.get(el)));
+}
+
 /** Marks a cell of a drawn figure (or clears the mark), without redrawing the figure. */
 export async function markCell(el, cell) {
-    const Plotly = await plotly();
-    if (el.layout) await Plotly.relayout(el, { shapes: markShapes(cell) });
+    marked.set(el, cell);
     el.dataset.marked = cell ? `${cell.x},${cell.y}` : '';
+    await relayoutShapes(el);
+}
+
+/** Sets an element's overlay rectangles (see shapesOf), without redrawing the figure. */
+export async function setOverlays(el, rects) {
+    overlays.set(el, rects ?? []);
+    el.dataset.overlays = JSON.stringify(rects ?? []);
+    await relayoutShapes(el);
+}
+
+async function relayoutShapes(el) {
+    const Plotly = await plotly();
+    if (el.layout) await Plotly.relayout(el, { shapes: shapesOf(el) });
 }
 
 /**

@@ -63,4 +63,44 @@ public class ChannelPanelTests : ComponentTest
         cut.Find("button[aria-label='Close channel']").Click();
         Assert.Equal(["channel 1", "channel none"], calls);
     }
+
+    [Fact]
+    public void The_switch_off_button_asks_for_the_open_channel_and_says_when_it_is_off()
+    {
+        Selection.SelectLayer(AlexNetLayers.Get("pool1"));
+        Selection.SelectChannel(3);
+        var asked = new List<int>();
+        IRenderedComponent<ChannelPanel> Panel(bool off) => Render<ChannelPanel>(p => p
+            .Add(x => x.Layer, Selection.Current.Layer).Add(x => x.Channel, 3).Add(x => x.ImageVersion, image.Version)
+            .Add(x => x.Values, image.ChannelValues(Selection.Current.Layer, 3)).Add(x => x.Stats, image.Stats(Selection.Current.Layer, 3))
+            .Add(x => x.CanSwitchOff, true).Add(x => x.Off, off).Add(x => x.OffToggled, (int c) => asked.Add(c)));
+        var on = Panel(false);
+        var button = on.Find("[data-testid=switch-off]");
+        Assert.Equal("false", button.GetAttribute("aria-pressed"));
+        Assert.Contains("as if conv1 had no channel 3", button.GetAttribute("title")); // pool1's maps come from conv1's filters
+        button.Click();
+        Assert.Equal([3], asked);
+        var off = Panel(true);
+        Assert.Equal("true", off.Find("[data-testid=switch-off]").GetAttribute("aria-pressed"));
+        Assert.Contains("Switched off", off.Find("[data-testid=switch-off]").TextContent);
+    }
+
+    [Fact]
+    public void A_worked_conv1_sum_shows_the_patch_and_filter_and_goes_to_the_browser_to_be_written()
+    {
+        var conv1 = AlexNetLayers.Get("conv1");
+        var kernels = new AlexVis.Model.Inference.ConvKernels(conv1, 1, 3, 11, 11, Enumerable.Range(0, 363).Select(i => i / 363f).ToArray(), [0.5f]);
+        var sum = new AlexVis.Model.Inference.Conv1Sum(0, 2, 3, 6, 10, new float[363], kernels.Filter(0).ToArray(), 0.5f, 1.25, 1.75f);
+        var cut = Render<ChannelPanel>(p => p
+            .Add(x => x.Layer, conv1).Add(x => x.Channel, 0).Add(x => x.ImageVersion, image.Version)
+            .Add(x => x.Values, new float[55 * 55]).Add(x => x.Stats, new AlexVis.Model.Inference.ChannelStats(0, 0, 0, 1))
+            .Add(x => x.Sum, sum).Add(x => x.Crop, image.Trace.Input).Add(x => x.Kernels, kernels));
+        Assert.False(cut.Find("[data-testid=cell-arithmetic]").HasAttribute("hidden"));
+        Assert.StartsWith("data:image/png;base64,", cut.Find("[data-testid=sum-patch]").GetAttribute("src"));
+        Assert.StartsWith("data:image/png;base64,", cut.Find("[data-testid=sum-filter]").GetAttribute("src"));
+        cut.WaitForAssertion(() => Assert.Contains("explainCell", JsCalls));
+        var info = ModuleOf<ChannelPanel>().Invocations["explainCell"].Last().Arguments[1]!;
+        object? Get(string name) => info.GetType().GetProperty(name)!.GetValue(info);
+        Assert.Equal(("sum", 363, 1.25, 0.5f, 1.75f), ((string)Get("kind")!, (int)Get("terms")!, (double)Get("sum")!, (float)Get("bias")!, (float)Get("value")!));
+    }
 }

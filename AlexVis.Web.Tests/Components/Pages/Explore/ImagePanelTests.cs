@@ -65,4 +65,27 @@ public class ImagePanelTests : ComponentTest
         Assert.Contains("Analysed in 42 ms", cut.Markup);
         Assert.Contains("up to 1 MB and 1 megapixels", cut.Markup);
     }
+
+    [Fact]
+    public async Task A_hovered_cells_region_is_outlined_one_css_pixel_per_crop_pixel_and_a_hovered_pixel_is_reported()
+    {
+        var hovered = new List<(int, int)?>();
+        var cut = Render<ImagePanel>(p => p
+            .Add(x => x.Image, HandMade.Image())
+            .Add(x => x.Limits, new ImageLimits())
+            .Add(x => x.UploadToken, "t")
+            .Add(x => x.Region, new AlexVis.Model.Inference.PixelRegion(38, 78, 48, 88))
+            .Add(x => x.RegionLabel, "conv1 channel 0 cell (10, 20)")
+            .Add(x => x.PixelHovered, ((int, int)? at) => hovered.Add(at)));
+        var outline = cut.Find("[data-testid=receptive-field]");
+        Assert.Equal("top:38px;left:78px;width:11px;height:11px", outline.GetAttribute("style"));
+        Assert.Equal(["38", "78", "48", "88"], new[] { "data-top", "data-left", "data-bottom", "data-right" }.Select(a => outline.GetAttribute(a)));
+        Assert.Contains("conv1 channel 0 cell (10, 20) sees rows 38–48, columns 78–88.", cut.Find("[data-testid=region-text]").TextContent);
+        // The crop's pointer goes through the panel's module to FigureCallbacks.Point (row, column; channel −1 when it leaves).
+        cut.WaitForAssertion(() => Assert.Contains("attachCropHover", JsCalls));
+        var callbacks = (Microsoft.JSInterop.DotNetObjectReference<FigureCallbacks>)ModuleOf<ImagePanel>().Invocations["attachCropHover"].Single().Arguments[1]!;
+        await cut.InvokeAsync(() => callbacks.Value.Point(0, 100, 50));
+        await cut.InvokeAsync(() => callbacks.Value.Point(-1, -1, -1));
+        Assert.Equal([(100, 50), null], hovered);
+    }
 }

@@ -1,11 +1,19 @@
 // One channel at native resolution: its heatmap (exact value under the mouse) and histogram, and its statistics
 // in the figures' number format.
-import { channelValues, colorscale, config, formatValue, lutColour, markCell, markShapes, onAppearance, plotly, themeLayout, writeStats } from '../../../js/plots.js';
+import { channelValues, colorscale, config, formatValue, lutColour, markCell, shapesOf, setOverlays, onAppearance, plotly, pointerReporter, themeLayout, writeStats } from '../../../js/plots.js';
 
-const marks = new WeakMap(); // heatmap → the marked cell, kept across redraws
+const reporters = new WeakMap(); // heatmap → its pointer reporter
 
-/** view: { values (bytes), height, width, layer: { index, name, alias }, channel, version, stats: { min, max, mean, zeroFraction } } */
-export async function showChannel(heatmap, histogram, statsLine, view) {
+/**
+ * view: { values (bytes), height, width, layer: { index, name, alias }, channel, version, stats: { min, max, mean, zeroFraction } };
+ * callbacks: .NET's FigureCallbacks, told the cell under the mouse (its receptive field and worked sum).
+ */
+export async function showChannel(heatmap, histogram, statsLine, view, callbacks) {
+    if (callbacks && !reporters.has(heatmap)) {
+        const report = pointerReporter(t => callbacks.invokeMethodAsync('Point', t ? t.channel : -1, t ? t.row : -1, t ? t.column : -1));
+        reporters.set(heatmap, report);
+        heatmap.addEventListener('mouseleave', () => report(null));
+    }
     const floats = await channelValues(view.version, view.layer, view.channel, view.values);
     if (!floats) return;
     writeStats(statsLine, view.stats);
@@ -33,10 +41,16 @@ async function drawChannel(heatmap, histogram, view, floats) {
         xaxis: { constrain: 'domain', showgrid: false, zeroline: false },
         yaxis: { autorange: 'reversed', scaleanchor: 'x', showgrid: false, zeroline: false },
         uirevision: key,
-        shapes: markShapes(marks.get(heatmap)),
+        shapes: shapesOf(heatmap),
     });
     await Plotly.react(heatmap, [heat], layout, config(`${view.layer.alias}-channel-${view.channel}`));
     heatmap.dataset.channelKey = key;
+    const report = reporters.get(heatmap);
+    if (report && !heatmap.dataset.reporting) {
+        heatmap.dataset.reporting = 'yes';
+        heatmap.on('plotly_hover', e => { const p = e.points[0]; report({ channel: +heatmap.dataset.channelKey.split('|')[2], row: p.y, column: p.x }); });
+        heatmap.on('plotly_unhover', () => report(null));
+    }
 
     if (histogram) {
         const hist = {
@@ -53,6 +67,34 @@ async function drawChannel(heatmap, histogram, view, floats) {
 
 /** Marks the cell at (column, row) of the heatmap (the teacher's pointer on a student's page), or clears the mark. */
 export async function mark(heatmap, cell) {
-    marks.set(heatmap, cell);
     await markCell(heatmap, cell);
+}
+
+/** Outlines the cells that see the pixel under the mouse on the crop: { x0, y0, x1, y1 } inclusive, or null. */
+export async function seeing(heatmap, range) {
+    await setOverlays(heatmap, range ? [Object.assign({ kind: 'seeing' }, range)] : []);
+}
+
+/**
+ * Writes how the hovered cell's number is made: for conv1, Σ patch · filter + bias = value ({ kind: 'sum', terms,
+ * sum, bias, value, row, column }); for a ReLU or pool cell, the cell it came from ({ kind: 'relu' | 'pool', layer,
+ * row, column, value }); nothing for null. The value is also kept unformatted in data-value.
+ */
+export function explainCell(el, info) {
+    if (!info) {
+        el.textContent = '';
+        delete el.dataset.value;
+        return;
+    }
+    const f = formatValue;
+    if (info.kind === 'sum') {
+        const sign = info.bias < 0 ? '−' : '+';
+        el.textContent = `cell (${info.row}, ${info.column}): Σ of ${info.terms} products patch · filter = ${f(info.sum)}, ${sign} bias ${f(Math.abs(info.bias))} = ${f(info.value)}`;
+        el.dataset.value = String(info.value);
+    } else {
+        el.textContent = info.kind === 'pool'
+            ? `the largest of its 3 × 3 window: ${info.layer} cell (${info.row}, ${info.column}) = ${f(info.value)}`
+            : `max(0, ${info.layer} cell (${info.row}, ${info.column}) = ${f(info.value)}) = ${f(Math.max(0, info.value))}`;
+        el.dataset.value = String(info.kind === 'pool' ? info.value : Math.max(0, info.value));
+    }
 }

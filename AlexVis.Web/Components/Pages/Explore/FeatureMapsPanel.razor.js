@@ -3,18 +3,19 @@
 import {
     bytes, dataUri, formatValue, hit, imageLayout, imageTrace, config, listen, onAppearance, painted, plotly,
     remember, withPalette, addPalettes, currentAppearance, channelValues, cachedChannel, showTip, showTipValue, hideTip,
-    markShapes, markCell, pointerReporter,
+    shapesOf, markCell, setOverlays, pointerReporter,
 } from '../../../js/plots.js';
 
 const montages = new Map();  // key → { png, layout, topLevel }
 const uris = new Map();      // "key|colormap|dark" → data URI, so a revisited layer is not re-encoded
-const figures = new Map();   // element → { view, entry, callbacks, mark, report }
+const figures = new Map();   // element → { view, entry, callbacks, report }
 
 /**
  * Shows a montage. view: { key, png (bytes, or null when this page should have them), palettes (the PLTE chunks for
  * its top level, sent with the bytes), topLevel, layout, low, high, scale, layer: { index, name, alias }, version };
- * callbacks: .NET's FigureCallbacks (a click selects a channel; with report, the cell under the mouse is reported, a
- * teacher's pointer). Returns 'need-bytes' when the server must send the PNG (this page does not have it).
+ * callbacks: .NET's FigureCallbacks (a click selects a channel, an Alt- or Shift-click switches it off or on; with
+ * report, the cell under the mouse is reported: its receptive field, a teacher's pointer). Returns 'need-bytes' when
+ * the server must send the PNG (this page does not have it).
  */
 export async function showMontage(el, legend, view, callbacks, report) {
     let entry = montages.get(view.key);
@@ -25,7 +26,7 @@ export async function showMontage(el, legend, view, callbacks, report) {
     }
     remember(montages, view.key, entry);
     const previous = figures.get(el);
-    const figure = { view, entry, callbacks, mark: previous?.mark ?? null,
+    const figure = { view, entry, callbacks,
         report: report ? (previous?.report ?? pointerReporter(t => callbacks.invokeMethodAsync('Point', t ? t.channel : -1, t ? t.row : -1, t ? t.column : -1))) : null };
     figures.set(el, figure);
     writeLegend(legend, view);
@@ -42,7 +43,7 @@ function writeLegend(legend, view) {
         : `${view.scale === 'PerLayer' ? 'Whole layer' : 'Every layer of this image'}: ${formatValue(view.low)} to ${formatValue(view.high)}.`;
 }
 
-async function draw(el, { view, entry, mark }) {
+async function draw(el, { view, entry }) {
     const Plotly = await plotly();
     const { colormap, dark } = currentAppearance();
     const uriKey = `${view.key}|${colormap}|${dark}`;
@@ -50,9 +51,9 @@ async function draw(el, { view, entry, mark }) {
     remember(uris, uriKey, uri);
     // Plotly.react resolves after 'plotly_afterplot': the new figure is in the page.
     const layout = imageLayout(entry.layout.width, entry.layout.height, `${view.layer.index}`);
-    layout.shapes = markShapes(mark);
+    layout.shapes = shapesOf(el);
     await Plotly.react(el, [imageTrace(uri)], layout, config(view.layer.alias));
-    listen(el, (cell, e) => hover(el, cell, e), cell => click(el, cell));
+    listen(el, (cell, e) => hover(el, cell, e), (cell, e) => click(el, cell, e));
     el.dataset.montageKey = view.key;
     el.dataset.layout = JSON.stringify(entry.layout);
     painted(el, view.key, true);
@@ -75,17 +76,20 @@ async function hover(el, cell, e) {
     showTipValue(tip, id, formatValue(v), String(v), head);
 }
 
-function click(el, cell) {
+function click(el, cell, e) {
     const { entry, callbacks } = figures.get(el);
     const target = hit(entry.layout, cell.x, cell.y);
-    if (target) callbacks.invokeMethodAsync('Select', target.channel);
+    if (target) callbacks.invokeMethodAsync(e && (e.altKey || e.shiftKey) ? 'Toggle' : 'Select', target.channel);
 }
 
 /** Marks the montage cell at data (x, y) (the teacher's pointer on a student's page), or clears the mark. */
 export async function mark(el, cell) {
-    const figure = figures.get(el);
-    if (figure) figure.mark = cell;
     await markCell(el, cell);
+}
+
+/** Shows rectangles over the montage: [{ x0, y0, x1, y1, kind }] in montage cells ('off': a switched-off map). */
+export async function overlay(el, rects) {
+    await setOverlays(el, rects);
 }
 
 /** The panel is gone. */

@@ -1,3 +1,5 @@
+import { pointerReporter } from '../../../js/plots.js';
+
 // Files dropped on the zone or chosen in the input go to /api/uploads over plain HTTP (a 12 MP photo through the
 // Blazor circuit took ~300 ms; this takes a few), with the page's upload token; the page then follows its state.
 export function attachUpload(zone, input, token) {
@@ -28,4 +30,19 @@ export function attachUpload(zone, input, token) {
         zone.classList.remove('av-dragover');
         send(e.dataTransfer?.files?.[0]);
     });
+}
+
+// The crop's pixel under the mouse, reported to .NET as (row, column) of the 224 × 224 crop at most every 80 ms
+// (the cells that see it are marked by the server); once per element.
+export function attachCropHover(img, callbacks) {
+    if (!img || img.dataset.hover) return;
+    img.dataset.hover = 'yes';
+    const report = pointerReporter(t => callbacks.invokeMethodAsync('Point', t ? 0 : -1, t ? t.row : -1, t ? t.column : -1));
+    img.addEventListener('mousemove', e => {
+        const r = img.getBoundingClientRect();
+        const column = Math.min(223, Math.max(0, Math.floor((e.clientX - r.left) * 224 / r.width)));
+        const row = Math.min(223, Math.max(0, Math.floor((e.clientY - r.top) * 224 / r.height)));
+        report({ channel: 0, row, column });
+    });
+    img.addEventListener('mouseleave', () => report(null));
 }
