@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using AlexVis.Model.Explanation;
 using AlexVis.Model.Imaging;
+using AlexVis.Model.Inference;
 using AlexVis.Model.Network;
 using TorchSharp;
 
@@ -80,6 +81,7 @@ static class ModelBench
         Decoding();
         Explanations(model, input);
         Ablation(model, input);
+        Ranking(model, input);
 
         for (int i = 0; i < 50; i++) model.Trace(input);
         long heapBefore = ProcessMemory.NativeHeapInUse();
@@ -107,6 +109,24 @@ static class ModelBench
         var times = Measure(5, 40, () => model.Retrace(baseline, off));
         Stats.Print("ablation_ms", Stats.Median(times));
         Stats.Print("ablation_ms_iqr", Stats.Percentile(times, 75) - Stats.Percentile(times, 25));
+    }
+
+    /// <summary>
+    /// Ranking a class's 40 photos for one channel (the ranked-photos panel on each channel change): each photo's
+    /// peaks are computed once when it arrives (timed too), then every ranking reads them.
+    /// </summary>
+    static void Ranking(AlexNetModel model, ModelInput input)
+    {
+        var trace = model.Trace(input);
+        var peaks = Measure(2, 20, () => ChannelPeaks.Of(trace));
+        Stats.Print("photo_peaks_ms", Stats.Median(peaks));
+        var one = ChannelPeaks.Of(trace);
+        var forty = Enumerable.Range(0, 40).Select(i => ($"photo {i}", one)).ToArray();
+        var conv3 = AlexNetLayers.Get("conv3");
+        int channel = 0;
+        var times = Measure(20, 200, () => PhotoRanking.Rank(forty, conv3, channel++ % conv3.Channels));
+        Stats.Print("rank_40_photos_ms", Stats.Median(times));
+        Stats.Print("rank_40_photos_ms_p95", Stats.Percentile(times, 95));
     }
 
     /// <summary>

@@ -19,8 +19,8 @@ public static class EndpointExtensions
     public static IEndpointRouteBuilder MapAlexVisApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api");
-        api.MapGet("/crops/{key}.png", (string key, Figures views) =>
-            views.CropPng(key) is { } png ? Results.File(png, "image/png") : Results.NotFound());
+        api.MapGet("/crops/{key}.png", (string key, Figures views, PhotoSet photos) =>
+            (views.CropPng(key) ?? photos.CropPng(key)) is { } png ? Results.File(png, "image/png") : Results.NotFound());
         api.MapGet("/samples/{name}/thumbnail.png", (string name, SampleLibrary samples) =>
             samples.Thumbnail(name) is { } png ? Results.File(png, "image/png") : Results.NotFound());
         api.MapGet("/classes.json", () => Results.Json(ImageNetClasses.Names));

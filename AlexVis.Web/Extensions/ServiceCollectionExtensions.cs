@@ -48,6 +48,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Figures>();
         services.AddSingleton<Explanations>();
         services.AddSingleton<Ablations>();
+        services.AddSingleton<PhotoSet>();
         services.AddSingleton<SampleLibrary>();
         services.AddSingleton<UploadTokens>();
         services.AddSingleton(TimeProvider.System);
@@ -72,6 +73,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<SelectionState>();
         services.AddScoped<ImageLoader>();
         services.AddScoped<ShownImage>();
+        services.AddScoped<OwnPhotos>();
         services.AddScoped<RoomMembership>();
         services.AddScoped<TeacherSeat>();
         services.AddHttpContextAccessor();

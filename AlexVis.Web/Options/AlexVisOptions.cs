@@ -102,6 +102,14 @@ public sealed class DisplayOptions
     [Range(1, 1024)]
     public int AblationCache { get; set; } = 32;
 
+    /// <summary>Photos whose channel peaks are kept for ranking, for everyone (each about 30 KB with its crop).</summary>
+    [Range(8, 100_000)]
+    public int RankedPhotoCache { get; set; } = 1024;
+
+    /// <summary>A student's own photos (outside a room) that join the samples in the ranked-photos panel, newest first.</summary>
+    [Range(0, 1000)]
+    public int OwnPhotos { get; set; } = 20;
+
     /// <summary>Colour levels of a montage image (2–255); hover values are exact regardless.</summary>
     [Range(2, 255)]
     public int MontageLevels { get; set; } = 128;

@@ -239,6 +239,20 @@ public sealed class RoomMembership : IDisposable
     /// <summary>For the teacher: the photos the class handed in.</summary>
     public IReadOnlyList<GalleryPhoto> Gallery => Role == RoomRole.Teacher ? gallery : [];
 
+    /// <summary>
+    /// The photos the class handed in, for anyone in the room (the ranked-photos panel): the teacher's page has them
+    /// from the roster it follows; a student's page reads them when asked, so forty students do not each follow the roster.
+    /// </summary>
+    public async Task<IReadOnlyList<GalleryPhoto>> ClassPhotosAsync() => Role switch
+    {
+        RoomRole.Teacher => gallery,
+        RoomRole.Student when Code is { } code => await directory.GalleryAsync(code),
+        _ => [],
+    };
+
+    /// <summary>A handed-in photo's bytes, or null once it has expired.</summary>
+    public Task<byte[]?> PhotoBytesAsync(string contentKey) => photos.ReadAsync(contentKey);
+
     /// <summary>The teacher shows a handed-in photo to everyone (it becomes the teacher's image); returns a message when it is gone.</summary>
     public async Task<string?> ShowPhotoAsync(GalleryPhoto photo)
     {

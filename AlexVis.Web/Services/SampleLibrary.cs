@@ -16,6 +16,7 @@ public sealed class SampleLibrary
 {
     readonly Dictionary<string, string> paths;
     readonly Dictionary<string, Lazy<byte[]>> thumbnails;
+    readonly Dictionary<string, Lazy<string>> contentKeys;
 
     /// <summary>Lists the samples; a missing folder simply means no samples.</summary>
     public SampleLibrary(IOptions<AlexVisOptions> options, IHostEnvironment environment, ILogger<SampleLibrary> logger)
@@ -34,7 +35,11 @@ public sealed class SampleLibrary
         paths = files.ToDictionary(f => Path.GetFileNameWithoutExtension(f), f => f, StringComparer.OrdinalIgnoreCase);
         All = paths.Select(p => new SampleInfo(p.Key, Path.GetFileName(p.Value), $"api/samples/{Uri.EscapeDataString(p.Key)}/thumbnail.png")).ToList();
         thumbnails = paths.ToDictionary(p => p.Key, p => new Lazy<byte[]>(() => MakeThumbnail(p.Value)), StringComparer.OrdinalIgnoreCase);
+        contentKeys = paths.ToDictionary(p => p.Key, p => new Lazy<string>(() => Services.ContentKey.Of(File.ReadAllBytes(p.Value))), StringComparer.OrdinalIgnoreCase);
     }
+
+    /// <summary>The sample's content key (hash of its bytes), computed once; null when there is no such sample.</summary>
+    public string? ContentKey(string name) => contentKeys.TryGetValue(name, out var k) ? k.Value : null;
 
     /// <summary>Every sample, by name.</summary>
     public IReadOnlyList<SampleInfo> All { get; }

@@ -17,7 +17,7 @@ What it writes, for each bundled sample and for each derived image it makes itse
                         1/2, 1/4 or 1/8 scale (a no-op for the smaller files)
   <name>/crop_full.png  for the images draft did reduce: the same crop from the fully decoded image (AlexVis
                         with Decoding:ReduceLargeJpegs off)
-  <name>/meta.json      top-5, offsets into values.bin, and (bundled samples only) layer shapes
+  <name>/meta.json      top-5, offsets into values.bin, and (bundled samples only) layer shapes and pool5 in full
   <name>/values.bin     little-endian: logits; for bundled samples also per-layer sampled values (float32) and
                         per-channel sums (float64). Derived images test decoding, so logits suffice there.
   <name>/explain.json   bundled samples: deconvnet, guided backprop, saliency, Grad-CAM, guided Grad-CAM and
@@ -373,6 +373,9 @@ def references_for(model, name, path, reference_rgb, out, full_conv1, layers):
                                         "count": int(value.shape[0])}
         meta["layers"].append(entry)
 
+    if layers:
+        # pool5 in full: the ranked-photos tests rank the samples by a pool5 channel's peak exactly as PyTorch has it.
+        meta["pool5"] = {"offset": put(outputs["features.12"][0].reshape(-1).numpy().astype(np.float32)), "count": 256 * 6 * 6}
     with open(os.path.join(folder, "values.bin"), "wb") as f:
         f.write(blob.getvalue())
     with open(os.path.join(folder, "meta.json"), "w") as f:
