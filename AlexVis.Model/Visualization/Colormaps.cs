@@ -7,6 +7,8 @@ public enum Colormap
     Viridis,
     /// <summary>Black to white.</summary>
     Grey,
+    /// <summary>Blue through white to red (ColorBrewer's RdBu, reversed): for differences, white at zero on a symmetric scale.</summary>
+    Diverging,
 }
 
 /// <summary>256-entry RGB lookup tables.</summary>
@@ -51,8 +53,37 @@ public static class Colormaps
 
     static readonly byte[] grey = Enumerable.Range(0, 256).SelectMany(i => new[] { (byte)i, (byte)i, (byte)i }).ToArray();
 
+    /// <summary>ColorBrewer's 11-class RdBu (Cynthia Brewer, Penn State), reversed so negative is blue; level 127.5 is the middle class.</summary>
+    static readonly byte[] diverging = Interpolate(
+    [
+        (5, 48, 97), (33, 102, 172), (67, 147, 195), (146, 197, 222), (209, 229, 240), (247, 247, 247),
+        (253, 219, 199), (244, 165, 130), (214, 96, 77), (178, 24, 43), (103, 0, 31),
+    ]);
+
     /// <summary>The table: 256 × (R, G, B).</summary>
-    public static ReadOnlySpan<byte> Lut(Colormap map) => map == Colormap.Grey ? grey : viridis;
+    public static ReadOnlySpan<byte> Lut(Colormap map) => map switch
+    {
+        Colormap.Grey => grey,
+        Colormap.Diverging => diverging,
+        _ => viridis,
+    };
+
+    // 256 levels linearly between evenly spaced anchor colours.
+    static byte[] Interpolate((byte R, byte G, byte B)[] anchors)
+    {
+        var lut = new byte[256 * 3];
+        for (int i = 0; i < 256; i++)
+        {
+            double t = i / 255.0 * (anchors.Length - 1);
+            int k = Math.Min((int)t, anchors.Length - 2);
+            double f = t - k;
+            var (a, b) = (anchors[k], anchors[k + 1]);
+            lut[i * 3] = (byte)Math.Round(a.R + (b.R - a.R) * f);
+            lut[i * 3 + 1] = (byte)Math.Round(a.G + (b.G - a.G) * f);
+            lut[i * 3 + 2] = (byte)Math.Round(a.B + (b.B - a.B) * f);
+        }
+        return lut;
+    }
 
     /// <summary>The colour for a level 0–255.</summary>
     public static (byte R, byte G, byte B) Colour(Colormap map, byte level)

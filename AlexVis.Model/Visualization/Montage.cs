@@ -37,9 +37,10 @@ public static class Montage
     /// <param name="globalRange">Range over all layers, required for <see cref="ScaleMode.Global"/>.</param>
     /// <param name="gap">Cells between tiles.</param>
     /// <param name="topLevel">Highest level, 1–254: 254 keeps every 8-bit level, 127 halves the PNG entropy.</param>
+    /// <param name="symmetric">Centre every range on zero (−m … m, m the larger magnitude), so zero is the middle level: for differences.</param>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static QuantisedMontage Quantise(FeatureMaps maps, ScaleMode mode, (float Min, float Max)? globalRange = null, int gap = 1,
-        int topLevel = QuantisedMontage.MaxTopLevel)
+        int topLevel = QuantisedMontage.MaxTopLevel, bool symmetric = false)
     {
         if (topLevel is < 1 or > QuantisedMontage.MaxTopLevel) throw new ArgumentOutOfRangeException(nameof(topLevel));
         var (channels, h, w, data) = maps.Layer.IsSpatial
@@ -60,6 +61,11 @@ public static class Montage
                 ScaleMode.PerLayer => Range(layerStats),
                 _ => globalRange ?? throw new ArgumentException("Global scaling needs the range over all layers.", nameof(globalRange)),
             };
+            if (symmetric)
+            {
+                float m = Math.Max(Math.Abs(low[c]), Math.Abs(high[c]));
+                (low[c], high[c]) = (-m, m);
+            }
             var (ox, oy) = layout.Origin(c);
             for (int y = 0; y < h; y++)
                 for (int x = 0; x < w; x++)

@@ -5,3 +5,8 @@ namespace AlexVis.Web.Components;
 /// <param name="Row">The row.</param>
 /// <param name="Column">The column.</param>
 public sealed record MapCell(int Channel, int Row, int Column);
+
+/// <summary>The versions of two compared photos, A and B, whose values a hover shows beside the drawn one.</summary>
+/// <param name="A">Photo A's version.</param>
+/// <param name="B">Photo B's version.</param>
+public sealed record ComparedVersions(long A, long B);

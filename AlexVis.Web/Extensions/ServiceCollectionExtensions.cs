@@ -47,7 +47,7 @@ public static class ServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<InferenceQueue>());
         services.AddSingleton<Figures>();
         services.AddSingleton<Explanations>();
-        services.AddSingleton<Ablations>();
+        services.AddSingleton<DerivedImages>();
         services.AddSingleton<PhotoSet>();
         services.AddSingleton<SampleLibrary>();
         services.AddSingleton<UploadTokens>();
@@ -74,6 +74,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<ImageLoader>();
         services.AddScoped<ShownImage>();
         services.AddScoped<OwnPhotos>();
+        services.AddScoped<CompareSlot>();
         services.AddScoped<RoomMembership>();
         services.AddScoped<TeacherSeat>();
         services.AddHttpContextAccessor();

@@ -17,7 +17,9 @@ namespace AlexVis.Web.Services;
 /// <param name="Low">Per tile, the value at level 0.</param>
 /// <param name="High">Per tile, the value at the top level.</param>
 /// <param name="TopLevel">The highest level used.</param>
-public sealed record MontageFigure(string Key, LayerInfo Layer, ScaleMode Scale, byte[] Png, MontageLayout Layout, float[] Low, float[] High, int TopLevel);
+/// <param name="Symmetric">Every range is centred on zero (a difference of two photos).</param>
+public sealed record MontageFigure(string Key, LayerInfo Layer, ScaleMode Scale, byte[] Png, MontageLayout Layout, float[] Low, float[] High, int TopLevel,
+    bool Symmetric = false);
 
 /// <summary>A page of a convolution layer's kernels as an RGB PNG, with the layouts that map a pixel back to a weight.</summary>
 /// <param name="Key">Identifies this payload.</param>
@@ -61,14 +63,18 @@ public sealed class Figures(ModelHost host, IOptions<AlexVisOptions> options, Te
     /// The montage of one layer of one image, drawn once, off the caller's thread (a circuit's dispatcher must not
     /// wait for an encoder); a caller asking for one being drawn gets that drawing.
     /// </summary>
-    public Task<MontageFigure> MontageAsync(string contentKey, ActivationTrace trace, LayerInfo layer, ScaleMode scale)
+    public Task<MontageFigure> MontageAsync(string contentKey, ActivationTrace trace, LayerInfo layer, ScaleMode scale, bool symmetric = false)
     {
-        var key = MontageKey(contentKey, layer, scale);
-        return montages.GetOrAdd(key, () => Task.Run(() => Draw(key, trace, layer, scale)));
+        var key = MontageKey(contentKey, layer, scale, symmetric);
+        return montages.GetOrAdd(key, () => Task.Run(() => Draw(key, trace, layer, scale, symmetric)));
     }
 
-    /// <summary>A montage's key, "content.layer.scale": the browser and the tests read the layer from it.</summary>
-    public static string MontageKey(string contentKey, LayerInfo layer, ScaleMode scale) => $"{contentKey}.{layer.Index}.{(int)scale}";
+    /// <summary>
+    /// A montage's key, "content.layer.scale" (".s" after it for a symmetric scale): the browser and the tests read the
+    /// layer from it.
+    /// </summary>
+    public static string MontageKey(string contentKey, LayerInfo layer, ScaleMode scale, bool symmetric = false) =>
+        $"{contentKey}.{layer.Index}.{(int)scale}{(symmetric ? ".s" : "")}";
 
     /// <summary>
     /// Draws the montages a student is likely to step to next (the neighbouring layers) in the background, so the
@@ -78,7 +84,7 @@ public sealed class Figures(ModelHost host, IOptions<AlexVisOptions> options, Te
     /// Speculative work yields to real work: nothing is prepared while images wait in the inference queue, and
     /// only one preparation runs at a time (with a class uploading at once it would otherwise slow the uploads).
     /// </remarks>
-    public void Prefetch(string contentKey, ActivationTrace trace, LayerInfo around, ScaleMode scale, int queueLength)
+    public void Prefetch(string contentKey, ActivationTrace trace, LayerInfo around, ScaleMode scale, int queueLength, bool symmetric = false)
     {
         if (queueLength > 0) return;
         var visible = AlexNetLayers.Visible;
@@ -86,7 +92,7 @@ public sealed class Figures(ModelHost host, IOptions<AlexVisOptions> options, Te
         var wanted = new[] { at + 1, at - 1 }
             .Where(i => i >= 0 && i < visible.Count && visible[i].IsSpatial)
             .Select(i => visible[i])
-            .Where(l => !montages.TryGet(MontageKey(contentKey, l, scale), out _))
+            .Where(l => !montages.TryGet(MontageKey(contentKey, l, scale, symmetric), out _))
             .ToList();
         if (wanted.Count == 0 || Interlocked.CompareExchange(ref prefetching, 1, 0) != 0) return;
         ThreadPool.UnsafeQueueUserWorkItem(_ =>
@@ -95,8 +101,8 @@ public sealed class Figures(ModelHost host, IOptions<AlexVisOptions> options, Te
             {
                 foreach (var layer in wanted)
                 {
-                    var key = MontageKey(contentKey, layer, scale);
-                    montages.GetOrAdd(key, () => Task.FromResult(Draw(key, trace, layer, scale))); // already in the background
+                    var key = MontageKey(contentKey, layer, scale, symmetric);
+                    montages.GetOrAdd(key, () => Task.FromResult(Draw(key, trace, layer, scale, symmetric))); // already in the background
                 }
             }
             finally
@@ -108,14 +114,14 @@ public sealed class Figures(ModelHost host, IOptions<AlexVisOptions> options, Te
 
     int prefetching;
 
-    MontageFigure Draw(string key, ActivationTrace trace, LayerInfo layer, ScaleMode scale)
+    MontageFigure Draw(string key, ActivationTrace trace, LayerInfo layer, ScaleMode scale, bool symmetric)
     {
         var started = Stopwatch.GetTimestamp();
         var range = scale == ScaleMode.Global ? Model.Visualization.Montage.GlobalRange(trace) : ((float, float)?)null;
         int top = display.MontageLevels - 1;
         while (true)
         {
-            var q = Model.Visualization.Montage.Quantise(trace[layer], scale, range, topLevel: top);
+            var q = Model.Visualization.Montage.Quantise(trace[layer], scale, range, topLevel: top, symmetric: symmetric);
             var png = IndexedPng.Encode(q.Levels, q.Layout.Width, q.Layout.Height, IndexedPng.MontagePalette(Colormap.Viridis, top, GapColour(false)));
             // Few levels suffice for the picture (hover values are exact anyway); keep each step within budget.
             if (png.Length <= display.MaxMontageBytes || top < 16)
@@ -123,7 +129,7 @@ public sealed class Figures(ModelHost host, IOptions<AlexVisOptions> options, Te
                 var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                 telemetry.Step.Record(ms);
                 logger.LogDebug("Montage {Layer} {Scale}: {Bytes} bytes, {Levels} levels, {Ms:0.0} ms", layer.Alias, scale, png.Length, top + 1, ms);
-                return new MontageFigure(key, layer, scale, png, q.Layout, q.Low, q.High, top);
+                return new MontageFigure(key, layer, scale, png, q.Layout, q.Low, q.High, top, symmetric);
             }
             top = (top + 1) / 2 - 1;
         }
@@ -145,7 +151,12 @@ public sealed class Figures(ModelHost host, IOptions<AlexVisOptions> options, Te
     readonly System.Collections.Concurrent.ConcurrentDictionary<int, IReadOnlyDictionary<string, byte[]>> palettes = new();
 
     /// <summary>A colormap's name in the browser.</summary>
-    public static string ColormapName(Colormap map) => map == Colormap.Grey ? "grey" : "viridis";
+    public static string ColormapName(Colormap map) => map switch
+    {
+        Colormap.Grey => "grey",
+        Colormap.Diverging => "diverging",
+        _ => "viridis",
+    };
 
     /// <summary>One page of a convolution layer's kernels, drawn once per model; null while the model loads or for a layer without kernels.</summary>
     /// <param name="layer">The convolution layer.</param>

@@ -56,6 +56,7 @@ public sealed class PlotsInterop(IJSRuntime js, IServiceProvider services, Figur
             {
                 viridis = Colormaps.Lut(Colormap.Viridis).ToArray().Select(b => (int)b),
                 grey = Colormaps.Lut(Colormap.Grey).ToArray().Select(b => (int)b),
+                diverging = Colormaps.Lut(Colormap.Diverging).ToArray().Select(b => (int)b),
             });
             return m;
         }
@@ -192,10 +193,10 @@ public sealed class ValuesBridge(IServiceProvider circuit, Figures figures)
         AlexNetLayers.Find(layer) is { } l && Drawn(version) is { } image && image.ChannelValues(l, channel) is { } v
             ? PlotsInterop.Bytes(v) : null;
 
-    // The image of that version: the one shown (perhaps with channels off), or the loaded one it was made from.
+    // The image of that version: one the page shows (perhaps with channels off, or compared), or the loaded one.
     TracedImage? Drawn(long version) =>
-        circuit.GetRequiredService<ShownImage>().Current is { } shown && shown.Version == version ? shown
-        : circuit.GetRequiredService<ImageLoader>().Image is { } loaded && loaded.Version == version ? loaded : null;
+        circuit.GetRequiredService<ShownImage>().Find(version)
+        ?? (circuit.GetRequiredService<ImageLoader>().Image is { } loaded && loaded.Version == version ? loaded : null);
 
     /// <summary>One filter's weights (in × kh × kw float32).</summary>
     [JSInvokable]

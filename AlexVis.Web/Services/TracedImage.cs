@@ -12,7 +12,9 @@ namespace AlexVis.Web.Services;
 /// <param name="CropUrl">Where the browser gets the 224×224 crop the model saw.</param>
 /// <param name="Trace">Every layer's output, logits and predictions.</param>
 /// <param name="Compute">Server time for decode, preprocessing and the forward (zero when shared).</param>
-public sealed record TracedImage(long Version, string Name, string ContentKey, string? SampleName, string CropUrl, ActivationTrace Trace, TimeSpan Compute)
+/// <param name="Signed">The values are differences of two photos: drawn on a scale centred on zero, in a diverging colormap.</param>
+public sealed record TracedImage(long Version, string Name, string ContentKey, string? SampleName, string CropUrl, ActivationTrace Trace, TimeSpan Compute,
+    bool Signed = false)
 {
     /// <summary>A copy of one channel's exact values (row by row); null for a channel the layer does not have.</summary>
     public float[]? ChannelValues(LayerInfo layer, int channel) =>

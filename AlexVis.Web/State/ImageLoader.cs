@@ -42,6 +42,16 @@ public sealed class ImageLoader : IDisposable
         UploadToken = tokens.Issue(this);
     }
 
+    /// <summary>
+    /// Numbers this loader's images from <paramref name="first"/> on (before its first image): a page with a second
+    /// loader (the photo it compares with) keeps their versions apart, since the browser caches values by version.
+    /// </summary>
+    public void StartVersionsAt(long first)
+    {
+        if (Image is not null) throw new InvalidOperationException("The loader already has an image.");
+        versions = first - 1;
+    }
+
     /// <summary>Raised after <see cref="Image"/> or <see cref="Busy"/> changed.</summary>
     public event Action? Changed;
 

@@ -13,8 +13,9 @@ namespace AlexVis.Web.State;
 /// <param name="Why">The "why" method drawn over the photo, if any.</param>
 /// <param name="Class">The class the "why" methods explain; null for the top-1.</param>
 /// <param name="Off">The channels switched off (null: none), shown as the network then computes.</param>
+/// <param name="Compare">With a second photo: which of A, B or A − B the panels draw; null when not comparing.</param>
 public sealed record Selection(LayerInfo Layer, int? Channel, ScaleMode Scale, Colormap Colormap, ExplainMethod? Why = null, int? Class = null,
-    Ablation? Off = null)
+    Ablation? Off = null, CompareView? Compare = null)
 {
     /// <summary>A new page's selection: conv1, no channel, per-channel scale, viridis.</summary>
     public static Selection Initial { get; } = new(AlexNetLayers.Visible[0], null, ScaleMode.PerChannel, Colormap.Viridis);
@@ -71,6 +72,9 @@ public sealed class SelectionState
         if (AlexNetLayers.KernelSource(layer) is { } conv && channel >= 0 && channel < conv.Channels)
             Apply(Current with { Off = Current.Ablation.Toggle(conv, channel) });
     }
+
+    /// <summary>Draws A, B or A − B of two compared photos, or stops comparing (null).</summary>
+    public void SetCompare(CompareView? view) => Apply(Current with { Compare = view });
 
     /// <summary>Switches every channel back on.</summary>
     public void RestoreAll() => Apply(Current with { Off = null });

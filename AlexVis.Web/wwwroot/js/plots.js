@@ -28,7 +28,7 @@ const metrics = { montagesShown: 0 };
 /** Called once per page by PlotsInterop: the server's bridge for exact values, and the colour tables. */
 export function init(dotnetBridge, colourTables) {
     bridge = dotnetBridge;
-    luts = { viridis: Uint8Array.from(colourTables.viridis), grey: Uint8Array.from(colourTables.grey) };
+    luts = Object.fromEntries(Object.entries(colourTables).map(([name, table]) => [name, Uint8Array.from(table)]));
     window.alexvisMetrics = metrics;
 }
 
@@ -253,6 +253,22 @@ export function channelValues(version, layer, channel, sent) {
         return Promise.resolve(floats);
     }
     return fetchValues(key, () => bridge.invokeMethodAsync('ChannelValues', layer.name, channel, version));
+}
+
+/**
+ * The text a hover gives when two photos are compared: A's, B's and A − B's value of the same cell (float32, as the
+ * server subtracts), or null when either is not to be had. compared: { a, b } versions; index: the cell in the channel.
+ */
+export async function comparedText(compared, layer, channel, index) {
+    const [fa, fb] = await Promise.all([compared.a, compared.b].map(v => cachedChannel(v, layer, channel) ?? channelValues(v, layer, channel)));
+    if (!fa || !fb) return null;
+    const a = fa[index], b = fb[index];
+    return { text: compareLine(a, b), a, b };
+}
+
+/** A's and B's value of one cell and A − B (float32, as the server subtracts), in the figures' number format. */
+export function compareLine(a, b) {
+    return `A ${formatValue(a)} · B ${formatValue(b)} · A − B ${formatValue(Math.fround(a - b))}`;
 }
 
 /** One filter's weights (in × kh × kw), fetched once. */

@@ -1,11 +1,12 @@
 // One channel at native resolution: its heatmap (exact value under the mouse) and histogram, and its statistics
 // in the figures' number format.
-import { channelValues, colorscale, config, formatValue, lutColour, markCell, shapesOf, setOverlays, onAppearance, plotly, pointerReporter, themeLayout, writeStats } from '../../../js/plots.js';
+import { channelValues, compareLine, colorscale, config, formatValue, lutColour, markCell, shapesOf, setOverlays, onAppearance, plotly, pointerReporter, themeLayout, writeStats } from '../../../js/plots.js';
 
 const reporters = new WeakMap(); // heatmap → its pointer reporter
 
 /**
- * view: { values (bytes), height, width, layer: { index, name, alias }, channel, version, stats: { min, max, mean, zeroFraction } };
+ * view: { values (bytes), height, width, layer: { index, name, alias }, channel, version, stats: { min, max, mean, zeroFraction },
+ * compared (null, or { a, b }: two compared photos' versions, whose values the hover gives too) };
  * callbacks: .NET's FigureCallbacks, told the cell under the mouse (its receptive field and worked sum).
  */
 export async function showChannel(heatmap, histogram, statsLine, view, callbacks) {
@@ -16,20 +17,27 @@ export async function showChannel(heatmap, histogram, statsLine, view, callbacks
     }
     const floats = await channelValues(view.version, view.layer, view.channel, view.values);
     if (!floats) return;
+    // Two photos compared: each cell's hover gives A's, B's and A − B's values too.
+    const compared = view.compared
+        ? await Promise.all([view.compared.a, view.compared.b].map(v => channelValues(v, view.layer, view.channel)))
+        : null;
+    if (compared && compared.some(c => !c)) return;
     writeStats(statsLine, view.stats);
-    const draw = () => drawChannel(heatmap, histogram, view, floats);
+    const draw = () => drawChannel(heatmap, histogram, view, floats, compared);
     onAppearance(heatmap, draw);
     await draw();
 }
 
-async function drawChannel(heatmap, histogram, view, floats) {
+async function drawChannel(heatmap, histogram, view, floats, compared) {
     const Plotly = await plotly();
     const key = `${view.version}|${view.layer.index}|${view.channel}`;
     const z = [], text = [];
     for (let r = 0; r < view.height; r++) {
         const row = floats.subarray(r * view.width, (r + 1) * view.width);
         z.push(Array.from(row));
-        text.push(Array.from(row, formatValue));
+        text.push(compared
+            ? Array.from(row, (v, c) => `${formatValue(v)}</b><br>${compareLine(compared[0][r * view.width + c], compared[1][r * view.width + c])}<b>`)
+            : Array.from(row, formatValue));
     }
     const heat = {
         type: 'heatmap', z, customdata: text, colorscale: colorscale(), showscale: true,

@@ -3,7 +3,7 @@
 import {
     bytes, dataUri, formatValue, hit, imageLayout, imageTrace, config, listen, onAppearance, painted, plotly,
     remember, withPalette, addPalettes, currentAppearance, channelValues, cachedChannel, showTip, showTipValue, hideTip,
-    shapesOf, markCell, setOverlays, pointerReporter,
+    shapesOf, markCell, setOverlays, pointerReporter, comparedText,
 } from '../../../js/plots.js';
 
 const montages = new Map();  // key → { png, layout, topLevel }
@@ -12,7 +12,8 @@ const figures = new Map();   // element → { view, entry, callbacks, report }
 
 /**
  * Shows a montage. view: { key, png (bytes, or null when this page should have them), palettes (the PLTE chunks for
- * its top level, sent with the bytes), topLevel, layout, low, high, scale, layer: { index, name, alias }, version };
+ * its top level, sent with the bytes), topLevel, layout, low, high, scale, symmetric, layer: { index, name, alias }, version,
+ * compared (null, or { a, b }: the versions of two compared photos, whose values a hover gives too) };
  * callbacks: .NET's FigureCallbacks (a click selects a channel, an Alt- or Shift-click switches it off or on; with
  * report, the cell under the mouse is reported: its receptive field, a teacher's pointer). Returns 'need-bytes' when
  * the server must send the PNG (this page does not have it).
@@ -38,6 +39,12 @@ export async function showMontage(el, legend, view, callbacks, report) {
 // The legend's range, in the figures' number format (a per-map scale has no single range).
 function writeLegend(legend, view) {
     if (!legend) return;
+    if (view.symmetric) {
+        legend.textContent = view.scale === 'PerChannel'
+            ? 'A − B: each map from −m (left colour) through 0 (middle) to +m (right colour), m its largest difference.'
+            : `A − B, ${view.scale === 'PerLayer' ? 'whole layer' : 'every layer'}: ${formatValue(view.low)} through 0 to ${formatValue(view.high)}.`;
+        return;
+    }
     legend.textContent = view.scale === 'PerChannel'
         ? 'Each map from its own minimum (left colour) to its maximum (right colour).'
         : `${view.scale === 'PerLayer' ? 'Whole layer' : 'Every layer of this image'}: ${formatValue(view.low)} to ${formatValue(view.high)}.`;
@@ -72,7 +79,16 @@ async function hover(el, cell, e) {
     tip.dataset.column = target.column;
     const floats = cachedChannel(view.version, view.layer, target.channel) ?? await channelValues(view.version, view.layer, target.channel);
     if (!floats) return hideTip(el);
-    const v = floats[target.row * entry.layout.tileWidth + target.column];
+    const index = target.row * entry.layout.tileWidth + target.column;
+    const v = floats[index];
+    if (view.compared) {
+        // Two photos compared: the hover gives A's, B's and A − B's value of the cell, whichever is drawn.
+        const both = await comparedText(view.compared, view.layer, target.channel, index);
+        if (!both) return hideTip(el);
+        tip.dataset.a = String(both.a);
+        tip.dataset.b = String(both.b);
+        return showTipValue(tip, id, both.text, String(v), head);
+    }
     showTipValue(tip, id, formatValue(v), String(v), head);
 }
 
