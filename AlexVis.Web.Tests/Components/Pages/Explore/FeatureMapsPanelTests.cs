@@ -78,7 +78,7 @@ public class FeatureMapsPanelTests : ComponentTest
         var payload = Payload(Shows[0]);
         var png = (byte[])payload["png"]!;
         var palettes = (IReadOnlyDictionary<string, byte[]>)payload["palettes"]!;
-        Assert.Equal(["grey|dark", "grey|light", "viridis|dark", "viridis|light"], palettes.Keys.Order());
+        Assert.Equal(["diverging|dark", "diverging|light", "grey|dark", "grey|light", "viridis|dark", "viridis|light"], palettes.Keys.Order());
         Assert.Equal(png.AsSpan(33, 12 + 768).ToArray(), palettes["viridis|light"]); // drawn in viridis on white gaps
         Assert.Equal(IndexedPng.WithPalette(png, IndexedPng.MontagePalette(Colormap.Grey, (int)payload["topLevel"]!, (30, 30, 36))).AsSpan(33, 780).ToArray(),
             palettes["grey|dark"]);
