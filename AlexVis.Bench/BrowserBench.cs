@@ -61,6 +61,10 @@ static class BrowserBench
             roundP95s.Add(Stats.Percentile(steps, 95));
             Stats.Note($"round {round + 1}: step median {Stats.Median(steps):0.0} ms, p95 {Stats.Percentile(steps, 95):0.0} ms; load {Stats.LoadAverage()}");
         }
+        await CompareStepsAsync(page, server.Url, rounds);
+        await page.OpenAsync(server.Url, "?sample=chelsea");
+        await page.Page.EvaluateAsync(PageTimers.Script);
+
         var all = first.Concat(again).ToList();
         Stats.Print("slider_rounds", rounds);
         Stats.Print("slider_steps", all.Count);
@@ -142,6 +146,37 @@ static class BrowserBench
             foreach (var line in server.Output.Where(l => l.Contains("decoded") || l.Contains("Received") || l.Contains("Traced")))
                 Stats.Note("server: " + line.Trim());
         return 0;
+    }
+
+    /// <summary>
+    /// The slider in compare mode (A − B drawn, the hover ready with A and B): every spatial layer forward and back, in
+    /// rounds, each on a new pair of samples (so each difference and its montages are made in the round), after an
+    /// unmeasured round.
+    /// </summary>
+    static async Task CompareStepsAsync(ExplorePage page, Uri url, int rounds)
+    {
+        string[][] pairs = [["chelsea", "coffee"], ["astronaut", "rocket"], ["coffee", "astronaut"], ["rocket", "chelsea"], ["astronaut", "coffee"], ["chelsea", "rocket"]];
+        var steps = new List<double>();
+        var medians = new List<double>();
+        var layers = AlexNetLayers.Visible;
+        for (int round = -1; round < rounds; round++)
+        {
+            var (a, b) = (pairs[(round + 1) % pairs.Length][0], pairs[(round + 1) % pairs.Length][1]);
+            await page.OpenAsync(url, $"?sample={a}&compare={b}&view=difference");
+            await page.Page.WaitForFunctionAsync("() => (document.querySelector('[data-testid=montage]')?.dataset.montageKey || '').includes('~minus~')", null, new() { Timeout = 60_000 });
+            await page.Page.EvaluateAsync(PageTimers.Script);
+            await page.FocusSliderAsync();
+            var round_ = new List<double>();
+            for (int i = 1; i < layers.Count; i++) round_.Add(await PageTimers.StepAsync(page, "ArrowRight", layers[i]));
+            for (int i = layers.Count - 2; i >= 0; i--) round_.Add(await PageTimers.StepAsync(page, "ArrowLeft", layers[i]));
+            if (round < 0) continue;
+            steps.AddRange(round_);
+            medians.Add(Stats.Median(round_));
+            Stats.Note($"compare round {round + 1} ({a} − {b}): step median {Stats.Median(round_):0.0} ms, p95 {Stats.Percentile(round_, 95):0.0} ms; load {Stats.LoadAverage()}");
+        }
+        Stats.Print("compare_step_ms_median", Stats.Median(steps));
+        Stats.Print("compare_step_ms_median_spread", medians.Max() - medians.Min());
+        Stats.Print("compare_step_ms_p95", Stats.Percentile(steps, 95));
     }
 
     static async Task<double> StepAsync(ExplorePage page, string key, LayerInfo layer, Func<long> received, List<double> bytes)

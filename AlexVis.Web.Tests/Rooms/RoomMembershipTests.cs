@@ -56,6 +56,7 @@ public sealed class RoomMembershipTests : IAsyncDisposable
         public SelectionState Selection => scope.ServiceProvider.GetRequiredService<SelectionState>();
         public ImageLoader Loader => scope.ServiceProvider.GetRequiredService<ImageLoader>();
         public RoomMembership Room => scope.ServiceProvider.GetRequiredService<RoomMembership>();
+        public ImageLoader Second => scope.ServiceProvider.GetRequiredService<CompareSlot>().Loader;
 
         /// <summary>Does something on this page's dispatcher, as its components would.</summary>
         public Task Do(Action action) => Dispatcher.InvokeAsync(action);
@@ -70,6 +71,15 @@ public sealed class RoomMembershipTests : IAsyncDisposable
         var page = new Page(services);
         pages.Add(page);
         return page;
+    }
+
+    /// <summary>The model and the inference queue, for the tests whose pages trace photos.</summary>
+    async Task StartNetworkAsync()
+    {
+        var host = services.GetRequiredService<ModelHost>();
+        await host.StartAsync(CancellationToken.None);
+        await services.GetRequiredService<InferenceQueue>().StartAsync(CancellationToken.None);
+        await host.Ready.WaitAsync(TimeSpan.FromMinutes(1));
     }
 
     async Task<(Page Teacher, string Code)> StartClass()
@@ -126,6 +136,24 @@ public sealed class RoomMembershipTests : IAsyncDisposable
         await Eventually(() => student.Selection.Current.Ablation.IsEmpty, "the student's network is whole again");
         // The room carries the channels as text; one this server cannot read switches nothing off.
         Assert.True(new RoomState(code, 9, null, "conv3", null, default, default, Off: "conv3:999").Selection().Ablation.IsEmpty);
+    }
+
+    [Fact]
+    public async Task The_class_compares_the_photos_the_teacher_compares_in_the_view_the_teacher_shows()
+    {
+        await StartNetworkAsync();
+        var (teacher, code) = await StartClass();
+        var student = await Join(code);
+        Assert.Null(await teacher.Do(() => teacher.Loader.LoadSampleAsync("chelsea")));
+        await teacher.Do(() => teacher.Selection.SetCompare(CompareView.Difference));
+        Assert.Null(await teacher.Do(() => teacher.Second.LoadSampleAsync("coffee")));
+        await Eventually(() => student.Second.Image?.SampleName == "coffee" && student.Loader.Image?.SampleName == "chelsea"
+            && student.Selection.Current.Compare == CompareView.Difference, "the student compares the cat with the coffee, A − B");
+        await teacher.Do(() => teacher.Selection.SetCompare(CompareView.B));
+        await Eventually(() => student.Selection.Current.Compare == CompareView.B, "the student shows B");
+        await teacher.Do(() => teacher.Selection.SetCompare(null));
+        await Eventually(() => student.Selection.Current.Compare is null, "the student shows one photo again");
+        Assert.True(student.Room.Following);
     }
 
     [Fact]
@@ -212,10 +240,7 @@ public sealed class RoomMembershipTests : IAsyncDisposable
     [Fact]
     public async Task A_student_hands_in_a_photo_and_the_teacher_shows_it_to_the_class()
     {
-        var host = services.GetRequiredService<ModelHost>();
-        await host.StartAsync(CancellationToken.None);
-        await services.GetRequiredService<InferenceQueue>().StartAsync(CancellationToken.None);
-        await host.Ready.WaitAsync(TimeSpan.FromMinutes(1));
+        await StartNetworkAsync();
         var samples = Path.Combine(Harness.AppServer.RepositoryRoot(), "samples");
 
         var (teacher, code) = await StartClass();

@@ -21,6 +21,7 @@ public sealed class ImageLoaderTests : IDisposable
     readonly UploadTokens tokens;
     readonly DecoderPool decoders;
     readonly CircuitThread circuit = new();
+    readonly CompareSlot compare;
     int changes;
 
     public ImageLoaderTests()
@@ -36,6 +37,7 @@ public sealed class ImageLoaderTests : IDisposable
         var samples = new SampleLibrary(options, new TestEnvironment(), NullLogger<SampleLibrary>.Instance);
         tokens = new UploadTokens();
         loader = new ImageLoader(host, queue, figures, samples, tokens, circuit, selection, options, NullLogger<ImageLoader>.Instance);
+        compare = CompareSlot.Over(new ImageLoader(host, queue, figures, samples, tokens, circuit, selection, options, NullLogger<ImageLoader>.Instance));
         selection.Changed += () => changes++;
     }
 
@@ -121,12 +123,13 @@ public sealed class ImageLoaderTests : IDisposable
             NullLogger<AlexVis.Web.Rooms.RoomDirectory>.Instance);
         var (code, _) = (await directory.StartAsync())!.Value;
         var room = new AlexVis.Web.Rooms.RoomMembership(directory, bus,
-            new AlexVis.Web.Rooms.InMemoryRoomPhotos(Microsoft.Extensions.Options.Options.Create(new AlexVisOptions())), selection, loader, circuit,
+            new AlexVis.Web.Rooms.InMemoryRoomPhotos(Microsoft.Extensions.Options.Options.Create(new AlexVisOptions())), selection, loader,
+            compare, circuit,
             new AlexVis.Web.Rooms.ClientAddress(new Microsoft.AspNetCore.Http.HttpContextAccessor()), NullLogger<AlexVis.Web.Rooms.RoomMembership>.Instance);
         Assert.Null(await room.JoinAsync(code));
         Assert.Equal(1, (await directory.CensusAsync(code)).Connected);
 
-        await new SessionCircuitHandler(loader, room).OnCircuitClosedAsync(null!, CancellationToken.None);
+        await new SessionCircuitHandler(loader, compare, room).OnCircuitClosedAsync(null!, CancellationToken.None);
         Assert.Null(tokens.Find(loader.UploadToken));
         Assert.Equal(0, tokens.Count);
         Assert.Equal(0, (await directory.CensusAsync(code)).Connected);

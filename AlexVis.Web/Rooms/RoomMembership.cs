@@ -27,6 +27,7 @@ public sealed class RoomMembership : IDisposable
     readonly IRoomBus bus;
     readonly SelectionState selection;
     readonly ImageLoader loader;
+    readonly ImageLoader second;
     readonly CircuitThread circuit;
     readonly ILogger<RoomMembership> logger;
     readonly ClientAddress address;
@@ -55,8 +56,9 @@ public sealed class RoomMembership : IDisposable
 
     /// <summary>Creates a membership in no room.</summary>
     public RoomMembership(RoomDirectory directory, IRoomBus bus, IRoomPhotos photos, SelectionState selection, ImageLoader loader,
-        CircuitThread circuit, ClientAddress address, ILogger<RoomMembership> logger)
+        CompareSlot compare, CircuitThread circuit, ClientAddress address, ILogger<RoomMembership> logger)
     {
+        second = compare.Loader;
         this.address = address;
         this.photos = photos;
         this.directory = directory;
@@ -113,15 +115,13 @@ public sealed class RoomMembership : IDisposable
         try
         {
             selection.Apply(state.Selection());
-            if (state.Image is { } image && loader.Image?.ContentKey != image.ContentKey
-                && await (image.SampleName is { } sample ? loader.LoadSampleAsync(sample) : ShowKeptAsync(image)) is { } problem)
-                Problem?.Invoke(problem);
+            await ShowRoomImagesAsync(state);
         }
         finally
         {
             applying = false;
         }
-        published = (RoomImage.Of(loader.Image), selection.Current);
+        published = (RoomImage.Of(loader.Image), selection.Current, Compared);
         Lead(code, key);
         _ = ReadRosterAsync();
         Changed?.Invoke();
@@ -135,6 +135,8 @@ public sealed class RoomMembership : IDisposable
         selection.Changed += OnTeacherChanged;
         loader.Changed += OnTeacherChanged;
         loader.Uploaded += OnUploaded;
+        second.Changed += OnTeacherChanged;
+        second.Uploaded += OnSecondUploaded;
         rosterSubscription = bus.SubscribeRoster(code, OnRoster);
     }
 
@@ -184,11 +186,14 @@ public sealed class RoomMembership : IDisposable
     public Task<bool> PublishAsync()
     {
         if (Code is not { } code) return Task.FromResult(false);
-        var (image, current) = (RoomImage.Of(loader.Image), selection.Current);
-        return directory.DriveAsync(code, teacherKey, s => RoomState.Of(code, s.Version, image, current, s.Recall, s.Pointer), Who);
+        var (image, current, compared) = (RoomImage.Of(loader.Image), selection.Current, Compared);
+        return directory.DriveAsync(code, teacherKey, s => RoomState.Of(code, s.Version, image, current, s.Recall, s.Pointer, compared), Who);
     }
 
-    (RoomImage?, AlexVis.Web.State.Selection)? published;
+    (RoomImage?, AlexVis.Web.State.Selection, RoomImage?)? published;
+
+    // The teacher's second photo, while the teacher compares two.
+    RoomImage? Compared => selection.Current.Compare is null ? null : RoomImage.Of(second.Image);
 
     /// <summary>For a following student: the cell the teacher points at, if any.</summary>
     public RoomPointer? Pointer => Role == RoomRole.Student && Following ? latest?.Pointer : null;
@@ -202,10 +207,16 @@ public sealed class RoomMembership : IDisposable
     // Only what the class sees: a busy line on the teacher's page is no change of the room.
     void OnTeacherChanged()
     {
-        var shown = (RoomImage.Of(loader.Image), selection.Current);
+        var shown = (RoomImage.Of(loader.Image), selection.Current, Compared);
         if (Equals(shown, published)) return;
         published = shown;
         _ = PublishAsync();
+    }
+
+    // The teacher's second photo, when an upload, is kept for the class like the first.
+    void OnSecondUploaded(TracedImage image, byte[] bytes)
+    {
+        if (Role == RoomRole.Teacher) _ = photos.KeepAsync(image.ContentKey, bytes);
     }
 
     // The teacher's uploads are kept for the class (a page without the trace traces the same bytes); a student's
@@ -257,15 +268,25 @@ public sealed class RoomMembership : IDisposable
     public async Task<string?> ShowPhotoAsync(GalleryPhoto photo)
     {
         if (Role != RoomRole.Teacher) return null;
-        return await ShowKeptAsync(new RoomImage(photo.ContentKey, photo.Name, null));
+        return await ShowKeptAsync(loader, new RoomImage(photo.ContentKey, photo.Name, null));
     }
 
     // A photo that is no sample: its trace if this server still holds it, else its kept bytes traced again.
-    async Task<string?> ShowKeptAsync(RoomImage image)
+    // The room's photo on this page, and the photo the teacher compares it with in this page's second slot; a photo
+    // that cannot be shown is said to the student.
+    async Task ShowRoomImagesAsync(RoomState state)
     {
-        if (loader.TryShowKnown(image.ContentKey, image.Name)) return null;
+        foreach (var (into, image) in new[] { (loader, state.Image), (second, state.Second) })
+            if (image is not null && into.Image?.ContentKey != image.ContentKey
+                && await (image.SampleName is { } sample ? into.LoadSampleAsync(sample) : ShowKeptAsync(into, image)) is { } problem)
+                Problem?.Invoke(problem);
+    }
+
+    async Task<string?> ShowKeptAsync(ImageLoader into, RoomImage image)
+    {
+        if (into.TryShowKnown(image.ContentKey, image.Name)) return null;
         return await photos.ReadAsync(image.ContentKey) is { } bytes
-            ? await loader.LoadKeptAsync(bytes, image.Name)
+            ? await into.LoadKeptAsync(bytes, image.Name)
             : $"The photo '{image.Name}' is no longer kept on the server.";
     }
 
@@ -347,11 +368,7 @@ public sealed class RoomMembership : IDisposable
         try
         {
             selection.Apply(state.Selection());
-            if (state.Image is { } image && loader.Image?.ContentKey != image.ContentKey)
-            {
-                var problem = image.SampleName is { } sample ? await loader.LoadSampleAsync(sample) : await ShowKeptAsync(image);
-                if (problem is not null) Problem?.Invoke(problem);
-            }
+            await ShowRoomImagesAsync(state);
         }
         finally
         {
@@ -394,6 +411,8 @@ public sealed class RoomMembership : IDisposable
         subscription?.Dispose();
         selection.Changed -= OnTeacherChanged;
         loader.Changed -= OnTeacherChanged;
+        second.Changed -= OnTeacherChanged;
+        second.Uploaded -= OnSecondUploaded;
         selection.Changed -= OnStudentSelection;
         loader.Changed -= OnStudentImage;
         loader.Uploaded -= OnUploaded;

@@ -40,22 +40,26 @@ public sealed record RoomPointer(string Layer, int Channel, int Row, int Column)
 /// <param name="Why">The "why" method the teacher shows, if any.</param>
 /// <param name="Class">The class it explains; null for the top-1.</param>
 /// <param name="Off">The channels the teacher switched off, as <see cref="Ablation.Key"/>; null for none.</param>
+/// <param name="Compare">Which of two photos the teacher shows (A, B or A − B); null when not comparing.</param>
+/// <param name="Second">The photo the teacher compares with (B), if any.</param>
 public sealed record RoomState(string Code, long Version, RoomImage? Image, string Layer, int? Channel, ScaleMode Scale, Colormap Colormap,
-    int Recall = 0, RoomPointer? Pointer = null, ExplainMethod? Why = null, int? Class = null, string? Off = null)
+    int Recall = 0, RoomPointer? Pointer = null, ExplainMethod? Why = null, int? Class = null, string? Off = null,
+    CompareView? Compare = null, RoomImage? Second = null)
 {
     /// <summary>A new room's state: the first layer, nothing open.</summary>
     public static RoomState Initial(string code) => Of(code, 0, null, AlexVis.Web.State.Selection.Initial, 0);
 
-    /// <summary>A room state from a teacher's selection and image (the pointer stays only while it is on the same layer).</summary>
-    public static RoomState Of(string code, long version, RoomImage? image, Selection selection, int recall, RoomPointer? pointer = null) =>
+    /// <summary>A room state from a teacher's selection and images (the pointer stays only while it is on the same layer).</summary>
+    public static RoomState Of(string code, long version, RoomImage? image, Selection selection, int recall, RoomPointer? pointer = null,
+        RoomImage? second = null) =>
         new(code, version, image, selection.Layer.Alias, selection.Channel, selection.Scale, selection.Colormap, recall,
             pointer?.Layer == selection.Layer.Alias ? pointer : null, selection.Why, selection.Class,
-            selection.Ablation.IsEmpty ? null : selection.Ablation.Key);
+            selection.Ablation.IsEmpty ? null : selection.Ablation.Key, selection.Compare, selection.Compare is null ? null : second);
 
     /// <summary>The selection a follower applies (an unknown layer, from a newer server, falls back to the first).</summary>
     public Selection Selection() =>
         new AlexVis.Web.State.Selection(AlexNetLayers.Find(Layer) ?? AlexNetLayers.Visible[0], null, Scale, Colormap, Why,
-            Class is int k && k >= 0 && k < AlexNetLayers.ClassCount ? k : null, Ablated()).WithChannel(Channel);
+            Class is int k && k >= 0 && k < AlexNetLayers.ClassCount ? k : null, Ablated(), Compare).WithChannel(Channel);
 
     // A key this server cannot read (from a newer one) switches nothing off rather than failing the room.
     Ablation? Ablated()

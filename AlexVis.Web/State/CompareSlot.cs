@@ -23,11 +23,18 @@ public sealed class CompareSlot : IDisposable
     public const long FirstVersion = 1L << 36;
 
     /// <summary>Makes slot B's loader from the circuit's services.</summary>
-    public CompareSlot(IServiceProvider services)
+    public CompareSlot(IServiceProvider services) : this(ActivatorUtilities.CreateInstance<ImageLoader>(services))
     {
-        Loader = ActivatorUtilities.CreateInstance<ImageLoader>(services);
+    }
+
+    CompareSlot(ImageLoader loader)
+    {
+        Loader = loader;
         Loader.StartVersionsAt(FirstVersion);
     }
+
+    /// <summary>A slot over a loader made elsewhere (a test's or a bench's), which it then owns.</summary>
+    public static CompareSlot Over(ImageLoader loader) => new(loader);
 
     /// <summary>Slot B's loader: its image, busy line and upload token.</summary>
     public ImageLoader Loader { get; }
