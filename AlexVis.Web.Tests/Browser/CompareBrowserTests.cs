@@ -9,7 +9,7 @@ namespace AlexVis.Web.Tests.Browser;
 [Collection(BrowserCollection.Name)]
 public class CompareBrowserTests(BrowserFixture app, ITestOutputHelper output)
 {
-    static readonly string oracle = Path.Combine(AppServer.RepositoryRoot(), "AlexVis.Model.Tests", "TestData", "oracle");
+    static readonly string oracle = Support.Oracle.Folder;
 
     static JsonElement Meta(string sample) => JsonDocument.Parse(File.ReadAllBytes(Path.Combine(oracle, sample, "meta.json"))).RootElement;
 

@@ -72,8 +72,7 @@ public class ExplainBrowserTests(BrowserFixture app, ITestOutputHelper output)
         Assert.Equal(136, column); // 40 px right of the centre, less half the square
 
         // The same network given the same crop with that square hidden, here in the test.
-        var crop = AlexVis.Model.Imaging.ImageDecoder.Decode(await File.ReadAllBytesAsync(Path.Combine(AppServer.RepositoryRoot(),
-            "AlexVis.Model.Tests", "TestData", "oracle", "chelsea", "crop.png")), new AlexVis.Model.Imaging.ImageLimits());
+        var crop = AlexVis.Model.Imaging.ImageDecoder.Decode(await File.ReadAllBytesAsync(Path.Combine(Support.Oracle.Folder, "chelsea", "crop.png")), new AlexVis.Model.Imaging.ImageLimits());
         AlexVis.Model.Network.TorchRuntime.Initialise(2);
         using var model = AlexVis.Model.Network.AlexNetModel.Untrained("test", AlexVis.Model.Network.DeviceChoice.Cpu);
         var trace = model.Trace(AlexVis.Model.Explanation.Patches.Hide(

@@ -13,7 +13,7 @@ namespace AlexVis.Web.Tests.Browser;
 [Collection(BrowserCollection.Name)]
 public class ExploreBrowserTests(BrowserFixture app, ITestOutputHelper output)
 {
-    static readonly string oracle = Path.Combine(AppServer.RepositoryRoot(), "AlexVis.Model.Tests", "TestData", "oracle");
+    static readonly string oracle = Support.Oracle.Folder;
     static readonly string samples = Path.Combine(AppServer.RepositoryRoot(), "samples");
 
     async Task Shot(ExplorePage page, string name) => output.WriteLine("screenshot: " + await BrowserFixture.ShotAsync(page, name));
@@ -268,7 +268,7 @@ public class ExploreBrowserTests(BrowserFixture app, ITestOutputHelper output)
 [Collection(BrowserCollection.Name)]
 public class KernelsBrowserTests(BrowserFixture app)
 {
-    static readonly string oracle = Path.Combine(AppServer.RepositoryRoot(), "AlexVis.Model.Tests", "TestData", "oracle");
+    static readonly string oracle = Support.Oracle.Folder;
 
     [Fact]
     public async Task Scrolled_into_view_conv1_filters_show_pytorchs_weights_and_open_their_map()

@@ -11,7 +11,7 @@ namespace AlexVis.Web.Tests.Browser;
 [Collection(BrowserCollection.Name)]
 public class RankedPhotosBrowserTests(BrowserFixture app, ITestOutputHelper output)
 {
-    static readonly string oracle = Path.Combine(AppServer.RepositoryRoot(), "AlexVis.Model.Tests", "TestData", "oracle");
+    static readonly string oracle = Support.Oracle.Folder;
     static readonly string samples = Path.Combine(AppServer.RepositoryRoot(), "samples");
     static readonly LayerInfo pool5 = AlexNetLayers.Get("pool5");
 

@@ -11,7 +11,7 @@ namespace AlexVis.Web.Tests.Browser;
 [Collection(BrowserCollection.Name)]
 public class TeachingBrowserTests(BrowserFixture app, ITestOutputHelper output)
 {
-    static readonly string oracle = Path.Combine(AppServer.RepositoryRoot(), "AlexVis.Model.Tests", "TestData", "oracle");
+    static readonly string oracle = Support.Oracle.Folder;
 
     async Task Shot(ExplorePage page, string name) => output.WriteLine("screenshot: " + await BrowserFixture.ShotAsync(page, name));
 
