@@ -85,7 +85,7 @@ public static class ModelLoader
 
     static AlexNetModel? TryLoad(string path, string origin, WeightsOptions options, List<string> problems, IProgress<LoadProgress>? progress)
     {
-        progress?.Report(new LoadProgress(LoadStage.Loading, $"Loading weights from {path}…"));
+        progress?.Report(new LoadProgress(LoadStage.Loading, $"Loading weights from {System.IO.Path.GetFileName(path)}…")); // a status line names no folder of the server
         try
         {
             var model = AlexNetModel.FromFile(path, origin, options.Device, problems.ToArray());

@@ -67,6 +67,12 @@ public class RoomBrowserTests(BrowserFixture app, ITestOutputHelper output)
         await student.Page.WaitForFunctionAsync("m => document.querySelector('[data-testid=montage]').dataset.marked === m", expected, new() { Timeout = 10_000 });
         await student.Page.WaitForFunctionAsync("() => document.querySelector('[data-testid=channel-heatmap]').dataset.marked === '2,5'", null, new() { Timeout = 10_000 });
         Assert.Null(await teacher.Page.Locator("[data-testid=montage]").GetAttributeAsync("data-marked")); // the teacher's own page is not marked
+        // The student's crop outlines the pixels the teacher's cell sees, as the teacher's own does.
+        var region = AlexVis.Model.Inference.ReceptiveField.Of(AlexNetLayers.Visible[5], 5, 2);
+        var outline = await student.ReceptiveFieldAsync(region.Top);
+        Assert.Equal((region.Top, region.Left, region.Bottom, region.Right), (outline.Top, outline.Left, outline.Bottom, outline.Right));
+        var own = await teacher.ReceptiveFieldAsync(region.Top);
+        Assert.Equal((own.Top, own.Left, own.Bottom, own.Right), (outline.Top, outline.Left, outline.Bottom, outline.Right));
 
         // The student steps on his own: following pauses, and the teacher's next step does not move him.
         await student.Page.Locator("[data-testid=layer-prev]").ClickAsync();

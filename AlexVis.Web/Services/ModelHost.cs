@@ -80,8 +80,9 @@ public sealed class ModelHost(IOptions<AlexVisOptions> options, ILogger<ModelHos
             // libtorch prepares its kernels on the first forward; do that now rather than on a student's image.
             model.Trace(new AlexVis.Model.Imaging.ModelInput(new float[AlexVis.Model.Imaging.ModelInput.Length],
                 new AlexVis.Model.Imaging.RgbImage(224, 224, new byte[224 * 224 * 3])));
+            // What pages show names no path of this server's disk; the log line above has the path, or why untrained.
             Publish(new ModelStatus(ModelStage.Ready, model.Weights.IsPretrained
-                ? $"Pretrained weights from {model.Weights.Path}" : "Untrained network: " + model.Weights.Reason, null, model.Weights));
+                ? $"Pretrained weights ({model.Weights.Origin})" : "Untrained network", null, model.Weights));
             ready.TrySetResult(model);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

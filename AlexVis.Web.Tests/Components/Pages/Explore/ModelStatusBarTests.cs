@@ -26,20 +26,23 @@ public class ModelStatusBarTests : ComponentTest
         Assert.Contains("Loading weights", cut.Markup);
         cut.Render(p => p.Add(x => x.Status, new ModelStatus(ModelStage.Ready, "ready", null, HandMade.Pretrained)));
         cut.WaitForAssertion(() => Assert.Contains("Pretrained ImageNet weights (torch hub cache)", cut.Find("[data-testid=weights-banner]").TextContent));
-        Assert.Contains(HandMade.Pretrained.Path!, cut.Markup);
+        Assert.DoesNotContain(Path.GetDirectoryName(HandMade.Pretrained.Path!)!, cut.Markup); // no folder of the server's disk
         Assert.Empty(cut.FindAll("[data-testid=model-status]"));
     }
 
     [Fact]
-    public void Untrained_weights_come_with_how_to_get_pretrained_ones()
+    public void Untrained_weights_are_said_once_briefly_without_the_servers_paths_and_can_be_closed()
     {
         var status = new ModelStatus(ModelStage.Ready, "ready", null, HandMade.Untrained);
         var cut = Render<ModelStatusBar>(p => p.Add(x => x.Status, status));
         var banner = cut.Find("[data-testid=weights-banner]").TextContent;
-        Assert.Contains("Untrained network.", banner);
-        Assert.Contains("alexnet-owt-7be5be79.pth", banner);
-        Assert.Contains("~/.cache/torch/hub/checkpoints/", banner);
-        Assert.Contains("no weights file was found", banner);
+        Assert.Contains("Untrained network:", banner);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(banner, "ntrained"));
+        Assert.DoesNotContain("/", banner);
+        Assert.DoesNotContain(HandMade.Untrained.Reason!, cut.Markup);
+        Assert.True(banner.Trim().Length < 160, banner);
+        cut.Find("[data-testid=weights-banner] button").Click();
+        Assert.Empty(cut.FindAll("[data-testid=weights-banner]"));
     }
 
     [Fact]
