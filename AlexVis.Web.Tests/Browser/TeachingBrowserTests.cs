@@ -116,6 +116,10 @@ public class TeachingBrowserTests(BrowserFixture app, ITestOutputHelper output)
         // The montage greys the three switched-off maps; the open channel's map is all zero now.
         await page.Page.WaitForFunctionAsync("() => JSON.parse(document.querySelector('[data-testid=montage]').dataset.overlays || '[]').filter(r => r.kind === 'off').length === 3");
         await page.Page.WaitForFunctionAsync("() => document.querySelector('[data-testid=channel-stats]').textContent.includes('zeros 100.0 %')");
+        // The kernels panel greys the switched-off filter on its page (conv3's 200 on the page of 192–207).
+        await page.Page.Locator("[data-testid=kernels]").ScrollIntoViewIfNeededAsync();
+        await page.Page.WaitForFunctionAsync("() => JSON.parse(document.querySelector('[data-testid=kernels]').dataset.overlays || '[]').filter(r => r.kind === 'off').length === 1",
+            null, new() { Timeout = 10_000 });
         await Shot(page, "33-switched-off");
 
         await page.Page.Locator("[data-testid=restore-all]").ClickAsync();
