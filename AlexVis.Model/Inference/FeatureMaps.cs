@@ -31,6 +31,16 @@ public sealed record FeatureMaps(LayerInfo Layer, float[] Data)
 
     /// <summary>Statistics over the whole layer.</summary>
     public ChannelStats LayerStats() => ChannelStats.Of(Data);
+
+    /// <summary>Where the layer's largest value is: the first such cell in channel, row, column order.</summary>
+    public (int Channel, int Row, int Column) ArgMax()
+    {
+        int best = 0;
+        for (int i = 1; i < Data.Length; i++)
+            if (Data[i] > Data[best]) best = i;
+        int plane = Height * Width;
+        return (best / plane, best % plane / Width, best % Width);
+    }
 }
 
 /// <summary>Summary statistics of a set of activations.</summary>

@@ -128,4 +128,28 @@ public class TeachingBrowserTests(BrowserFixture app, ITestOutputHelper output)
         Assert.Equal(0, await page.Page.Locator("[data-testid=off-chip]").CountAsync());
         Assert.Equal(0, await page.Page.Locator("[data-testid=prediction-change]").CountAsync());
     }
+
+    [Fact]
+    public async Task The_montage_and_the_channel_heatmap_say_in_words_what_they_show_with_pytorchs_largest_cell()
+    {
+        // PyTorch's conv1 on the cat, in full: the layer's largest cell, and channel 12's.
+        var conv1 = Enumerable.Range(0, 64 * 55 * 55).Select(i => (i, v: ExploreBrowserTests.PyTorchConv1(i / 3025, i % 3025 / 55, i % 55))).ToArray();
+        var layerMax = conv1.MaxBy(p => p.v);
+        var channelMax = conv1.Where(p => p.i / 3025 == 12).MaxBy(p => p.v);
+        var page = await app.OpenAsync("?sample=chelsea&layer=conv1&channel=12");
+        await page.Page.WaitForFunctionAsync("() => (document.querySelector('[data-testid=channel-heatmap]')?.getAttribute('aria-label') || '').startsWith('conv1 channel 12')");
+        var montage = (await page.Page.Locator("[data-testid=montage]").GetAttributeAsync("aria-label"))!;
+        var channel = (await page.Page.Locator("[data-testid=channel-heatmap]").GetAttributeAsync("aria-label"))!;
+        output.WriteLine(montage);
+        output.WriteLine(channel);
+        Assert.Equal("img", await page.Page.Locator("[data-testid=montage]").GetAttributeAsync("role"));
+        Assert.StartsWith("conv1: 64 maps of 55 × 55; largest ", montage);
+        Assert.Contains($"in channel {layerMax.i / 3025} at row {layerMax.i % 3025 / 55}, column {layerMax.i % 55}", montage);
+        Assert.StartsWith("conv1 channel 12: 55 × 55 map from ", channel);
+        Assert.EndsWith($"largest at row {channelMax.i % 3025 / 55}, column {channelMax.i % 55}.", channel);
+        // Its range is the statistics line's, in the same number format.
+        var stats = await page.Page.Locator("[data-testid=channel-stats]").InnerTextAsync();
+        var max = System.Text.RegularExpressions.Regex.Match(stats, @"max\s+(\S+)").Groups[1].Value;
+        Assert.Contains($" to {max}, largest", channel);
+    }
 }

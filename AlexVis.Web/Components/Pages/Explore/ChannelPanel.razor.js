@@ -23,9 +23,19 @@ export async function showChannel(heatmap, histogram, statsLine, view, callbacks
         : null;
     if (compared && compared.some(c => !c)) return;
     writeStats(statsLine, view.stats);
+    describe(heatmap, view, floats);
     const draw = () => drawChannel(heatmap, histogram, view, floats, compared);
     onAppearance(heatmap, draw);
     await draw();
+}
+
+// The heatmap's text alternative (for a screen reader): the layer, channel, size, range and where the maximum is.
+function describe(heatmap, view, floats) {
+    let best = 0;
+    for (let i = 1; i < floats.length; i++) if (floats[i] > floats[best]) best = i;
+    heatmap.setAttribute('role', 'img');
+    heatmap.setAttribute('aria-label', `${view.layer.alias} channel ${view.channel}: ${view.height} × ${view.width} map from ${formatValue(view.stats.min)} to ` +
+        `${formatValue(view.stats.max)}, largest at row ${Math.floor(best / view.width)}, column ${best % view.width}.`);
 }
 
 async function drawChannel(heatmap, histogram, view, floats, compared) {

@@ -31,9 +31,18 @@ export async function showMontage(el, legend, view, callbacks, report) {
         report: report ? (previous?.report ?? pointerReporter(t => callbacks.invokeMethodAsync('Point', t ? t.channel : -1, t ? t.row : -1, t ? t.column : -1))) : null };
     figures.set(el, figure);
     writeLegend(legend, view);
+    describe(el, view);
     await draw(el, figure);
     onAppearance(el, () => draw(el, figures.get(el)));
     return 'ok';
+}
+
+// The montage's text alternative (for a screen reader): what it shows, its range and where its largest value is.
+function describe(el, view) {
+    el.setAttribute('role', 'img');
+    const l = view.layout, m = view.summary;
+    const where = m ? `; largest ${formatValue(m.max)} in channel ${m.channel} at row ${m.row}, column ${m.column}; smallest ${formatValue(m.min)}` : '';
+    el.setAttribute('aria-label', `${view.symmetric ? 'A − B, ' : ''}${view.layer.alias}: ${l.channels} maps of ${l.tileHeight} × ${l.tileWidth}${where}.`);
 }
 
 // The legend's range, in the figures' number format (a per-map scale has no single range).
