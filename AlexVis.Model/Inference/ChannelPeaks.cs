@@ -30,16 +30,7 @@ public sealed class ChannelPeaks
                 continue;
             }
             var maps = trace[layer];
-            var row = new ChannelPeak[layer.Channels];
-            for (int c = 0; c < layer.Channels; c++)
-            {
-                var values = maps.Channel(c);
-                int best = 0;
-                for (int i = 1; i < values.Length; i++)
-                    if (values[i] > values[best]) best = i;
-                row[c] = new ChannelPeak(values[best], best / layer.Width, best % layer.Width);
-            }
-            all[layer.Index] = row;
+            all[layer.Index] = Enumerable.Range(0, layer.Channels).Select(maps.Peak).ToArray();
         }
         return new ChannelPeaks(all);
     }

@@ -35,11 +35,25 @@ public sealed record FeatureMaps(LayerInfo Layer, float[] Data)
     /// <summary>Where the layer's largest value is: the first such cell in channel, row, column order.</summary>
     public (int Channel, int Row, int Column) ArgMax()
     {
-        int best = 0;
-        for (int i = 1; i < Data.Length; i++)
-            if (Data[i] > Data[best]) best = i;
-        int plane = Height * Width;
+        int best = IndexOfMax(Data), plane = Height * Width;
         return (best / plane, best % plane / Width, best % Width);
+    }
+
+    /// <summary>One channel's largest value and where it is (its first cell in row-major order).</summary>
+    public ChannelPeak Peak(int channel)
+    {
+        var values = Channel(channel);
+        int best = IndexOfMax(values);
+        return new ChannelPeak(values[best], best / Width, best % Width);
+    }
+
+    // The first index of the largest value, as torch.argmax and max pooling pick it.
+    static int IndexOfMax(ReadOnlySpan<float> values)
+    {
+        int best = 0;
+        for (int i = 1; i < values.Length; i++)
+            if (values[i] > values[best]) best = i;
+        return best;
     }
 }
 

@@ -22,8 +22,7 @@ public static class KernelFigures
     /// <summary>Every filter of a 3-input-channel layer (conv1) as an RGB tile, one pixel per weight, 1-cell gaps.</summary>
     public static (RgbImage Image, MontageLayout Layout) ColourFilters(ConvKernels kernels, (byte R, byte G, byte B)? background = null)
     {
-        if (kernels.InChannels != 3)
-            throw new ArgumentException($"{kernels.Layer.Alias} filters span {kernels.InChannels} channels; only 3-channel filters have colours.");
+        RequireColour(kernels);
         var bg = background ?? (255, 255, 255);
         var layout = MontageLayout.For(kernels.OutChannels, kernels.KernelWidth, kernels.KernelHeight);
         var px = Filled(layout.Width * layout.Height, bg);
@@ -38,11 +37,16 @@ public static class KernelFigures
     /// <summary>One filter of a 3-input-channel layer (conv1) as an RGB image, one pixel per weight, normalised as in <see cref="ColourFilters"/>.</summary>
     public static RgbImage ColourFilter(ConvKernels kernels, int filter)
     {
-        if (kernels.InChannels != 3)
-            throw new ArgumentException($"{kernels.Layer.Alias} filters span {kernels.InChannels} channels; only 3-channel filters have colours.");
+        RequireColour(kernels);
         var px = new byte[kernels.KernelWidth * kernels.KernelHeight * 3];
         WriteColourFilter(kernels, filter, px, kernels.KernelWidth, 0, 0);
         return new RgbImage(kernels.KernelWidth, kernels.KernelHeight, px);
+    }
+
+    static void RequireColour(ConvKernels kernels)
+    {
+        if (kernels.InChannels != 3)
+            throw new ArgumentException($"{kernels.Layer.Alias} filters span {kernels.InChannels} channels; only 3-channel filters have colours.");
     }
 
     static void WriteColourFilter(ConvKernels kernels, int filter, byte[] px, int width, int ox, int oy)

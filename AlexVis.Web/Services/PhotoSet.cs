@@ -10,7 +10,8 @@ namespace AlexVis.Web.Services;
 /// <param name="ContentKey">Hash of the photo's bytes.</param>
 /// <param name="Name">Its file name.</param>
 /// <param name="From">Who brought it ("sample", "you", "student 3").</param>
-public sealed record RankablePhoto(string ContentKey, string Name, string From);
+/// <param name="SampleName">The bundled sample's name, when it is one (its bytes come from the library).</param>
+public sealed record RankablePhoto(string ContentKey, string Name, string From, string? SampleName = null);
 
 /// <summary>One photo of a channel's ranking as the page shows it.</summary>
 /// <param name="Photo">The photo.</param>
@@ -26,13 +27,16 @@ public sealed record RankedFigure(RankablePhoto Photo, ChannelPeak Peak, PixelRe
 /// </summary>
 public sealed class PhotoSet(Figures figures, InferenceQueue queue, IOptions<AlexVisOptions> options, ILogger<PhotoSet> logger)
 {
-    sealed record Kept(ChannelPeaks Peaks, byte[] CropPng);
+    sealed record Kept(ChannelPeaks Peaks, byte[] CropPng)
+    {
+        public static Kept Of(Model.Inference.ActivationTrace trace) => new(ChannelPeaks.Of(trace), Png.Encode(trace.Input));
+    }
 
     readonly LruCache<string, Kept> kept = new(options.Value.Display.RankedPhotoCache);
 
     /// <summary>Keeps the peaks of a photo whose trace is at hand (an upload just analysed).</summary>
     public void Remember(string contentKey, Model.Inference.ActivationTrace trace) =>
-        kept.GetOrAdd(contentKey, () => Task.FromResult(new Kept(ChannelPeaks.Of(trace), Png.Encode(trace.Input))));
+        kept.GetOrAdd(contentKey, () => Task.FromResult(Kept.Of(trace)));
 
     /// <summary>A kept photo's crop as PNG (for <c>api/crops</c> once the trace itself is no longer kept).</summary>
     public byte[]? CropPng(string contentKey) => kept.TryGet(contentKey, out var k) ? k!.CropPng : null;
@@ -74,6 +78,6 @@ public sealed class PhotoSet(Figures figures, InferenceQueue queue, IOptions<Ale
             result = await queue.TraceAsync(data, photo.Name, cancellationToken);
             figures.Remember(photo.ContentKey, result);
         }
-        return new Kept(ChannelPeaks.Of(result.Trace), Png.Encode(result.Trace.Input));
+        return Kept.Of(result.Trace);
     }
 }

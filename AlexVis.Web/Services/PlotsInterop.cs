@@ -117,6 +117,22 @@ public sealed class PlotsInterop(IJSRuntime js, IServiceProvider services, Figur
         await m.InvokeVoidAsync("whenVisible", element, Keep(DotNetObjectReference.Create(new JsCallback(onVisible))));
     }
 
+    /// <summary>
+    /// Draws rectangles over a plot (switched-off tiles, the cells that see a pixel) without redrawing it; each is
+    /// <c>{ x0, y0, x1, y1, kind }</c> in the plot's cells, inclusive (see <see cref="Tiles"/>).
+    /// </summary>
+    public async Task SetOverlaysAsync(ElementReference element, IEnumerable<object> rects)
+    {
+        var m = await Shared();
+        await m.InvokeVoidAsync("setOverlays", CallTimeout, element, rects.ToArray());
+    }
+
+    /// <summary>The tiles of <paramref name="indices"/> in a montage laid out from index <paramref name="first"/>, as overlay rectangles of <paramref name="kind"/>.</summary>
+    public static IEnumerable<object> Tiles(MontageLayout layout, IEnumerable<int> indices, string kind, int first = 0) =>
+        indices.Where(i => i >= first && i < first + layout.Channels)
+            .Select(i => layout.Origin(i - first))
+            .Select(o => new { x0 = o.X, y0 = o.Y, x1 = o.X + layout.TileWidth - 1, y1 = o.Y + layout.TileHeight - 1, kind });
+
     /// <summary>Frees a plot's browser resources.</summary>
     public async Task PurgeAsync(ElementReference element)
     {

@@ -366,7 +366,7 @@ export function hit(layout, x, y) {
     return channel < layout.channels ? { channel, row, column } : null;
 }
 
-// ---------- the teacher's pointer ----------
+// ---------- marks, overlays and the pointer under the mouse ----------
 
 /** The marker on a cell at data (x, y) (a plotly shape), or none. */
 export function markShapes(cell) {
@@ -412,10 +412,11 @@ async function relayoutShapes(el) {
 }
 
 /**
- * Reports the cell under the teacher's mouse to .NET at most every 80 ms and only when it changes (null when the
- * mouse leaves the maps).
+ * Reports the cell under the mouse ({ channel, row, column }, or null when it leaves) to .NET's FigureCallbacks.Point
+ * at most every 80 ms and only when it changes.
  */
-export function pointerReporter(report) {
+export function pointerReporter(callbacks) {
+    const report = t => callbacks.invokeMethodAsync('Point', t ? t.channel : -1, t ? t.row : -1, t ? t.column : -1);
     let last = '', timer = null, pending = null;
     const send = () => {
         timer = null;

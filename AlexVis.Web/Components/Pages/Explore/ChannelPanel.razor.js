@@ -1,17 +1,17 @@
 // One channel at native resolution: its heatmap (exact value under the mouse) and histogram, and its statistics
 // in the figures' number format.
-import { channelValues, compareLine, colorscale, config, formatValue, lutColour, markCell, shapesOf, setOverlays, onAppearance, plotly, pointerReporter, themeLayout, writeStats } from '../../../js/plots.js';
+import { channelValues, compareLine, colorscale, config, formatValue, lutColour, markCell, shapesOf, onAppearance, plotly, pointerReporter, themeLayout, writeStats } from '../../../js/plots.js';
 
 const reporters = new WeakMap(); // heatmap → its pointer reporter
 
 /**
- * view: { values (bytes), height, width, layer: { index, name, alias }, channel, version, stats: { min, max, mean, zeroFraction },
+ * view: { values (bytes), height, width, layer: { index, name, alias }, channel, version, stats: { min, max, maxRow, maxColumn, mean, zeroFraction },
  * compared (null, or { a, b }: two compared photos' versions, whose values the hover gives too) };
  * callbacks: .NET's FigureCallbacks, told the cell under the mouse (its receptive field and worked sum).
  */
 export async function showChannel(heatmap, histogram, statsLine, view, callbacks) {
     if (callbacks && !reporters.has(heatmap)) {
-        const report = pointerReporter(t => callbacks.invokeMethodAsync('Point', t ? t.channel : -1, t ? t.row : -1, t ? t.column : -1));
+        const report = pointerReporter(callbacks);
         reporters.set(heatmap, report);
         heatmap.addEventListener('mouseleave', () => report(null));
     }
@@ -23,19 +23,17 @@ export async function showChannel(heatmap, histogram, statsLine, view, callbacks
         : null;
     if (compared && compared.some(c => !c)) return;
     writeStats(statsLine, view.stats);
-    describe(heatmap, view, floats);
+    describe(heatmap, view);
     const draw = () => drawChannel(heatmap, histogram, view, floats, compared);
     onAppearance(heatmap, draw);
     await draw();
 }
 
 // The heatmap's text alternative (for a screen reader): the layer, channel, size, range and where the maximum is.
-function describe(heatmap, view, floats) {
-    let best = 0;
-    for (let i = 1; i < floats.length; i++) if (floats[i] > floats[best]) best = i;
+function describe(heatmap, view) {
     heatmap.setAttribute('role', 'img');
     heatmap.setAttribute('aria-label', `${view.layer.alias} channel ${view.channel}: ${view.height} × ${view.width} map from ${formatValue(view.stats.min)} to ` +
-        `${formatValue(view.stats.max)}, largest at row ${Math.floor(best / view.width)}, column ${best % view.width}.`);
+        `${formatValue(view.stats.max)}, largest at row ${view.stats.maxRow}, column ${view.stats.maxColumn}.`);
 }
 
 async function drawChannel(heatmap, histogram, view, floats, compared) {
@@ -86,11 +84,6 @@ async function drawChannel(heatmap, histogram, view, floats, compared) {
 /** Marks the cell at (column, row) of the heatmap (the teacher's pointer on a student's page), or clears the mark. */
 export async function mark(heatmap, cell) {
     await markCell(heatmap, cell);
-}
-
-/** Outlines the cells that see the pixel under the mouse on the crop: { x0, y0, x1, y1 } inclusive, or null. */
-export async function seeing(heatmap, range) {
-    await setOverlays(heatmap, range ? [Object.assign({ kind: 'seeing' }, range)] : []);
 }
 
 /**

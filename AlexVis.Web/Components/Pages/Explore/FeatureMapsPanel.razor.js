@@ -3,7 +3,7 @@
 import {
     bytes, dataUri, formatValue, hit, imageLayout, imageTrace, config, listen, onAppearance, painted, plotly,
     remember, withPalette, addPalettes, currentAppearance, channelValues, cachedChannel, showTip, showTipValue, hideTip,
-    shapesOf, markCell, setOverlays, pointerReporter, comparedText,
+    shapesOf, markCell, pointerReporter, comparedText,
 } from '../../../js/plots.js';
 
 const montages = new Map();  // key → { png, layout, topLevel }
@@ -28,7 +28,7 @@ export async function showMontage(el, legend, view, callbacks, report) {
     remember(montages, view.key, entry);
     const previous = figures.get(el);
     const figure = { view, entry, callbacks,
-        report: report ? (previous?.report ?? pointerReporter(t => callbacks.invokeMethodAsync('Point', t ? t.channel : -1, t ? t.row : -1, t ? t.column : -1))) : null };
+        report: report ? (previous?.report ?? pointerReporter(callbacks)) : null };
     figures.set(el, figure);
     writeLegend(legend, view);
     describe(el, view);
@@ -110,11 +110,6 @@ function click(el, cell, e) {
 /** Marks the montage cell at data (x, y) (the teacher's pointer on a student's page), or clears the mark. */
 export async function mark(el, cell) {
     await markCell(el, cell);
-}
-
-/** Shows rectangles over the montage: [{ x0, y0, x1, y1, kind }] in montage cells ('off': a switched-off map). */
-export async function overlay(el, rects) {
-    await setOverlays(el, rects);
 }
 
 /** The panel is gone. */

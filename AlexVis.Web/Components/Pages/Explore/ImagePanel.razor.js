@@ -37,7 +37,7 @@ export function attachUpload(zone, input, token) {
 export function attachCropHover(img, callbacks) {
     if (!img || img.dataset.hover) return;
     img.dataset.hover = 'yes';
-    const report = pointerReporter(t => callbacks.invokeMethodAsync('Point', t ? 0 : -1, t ? t.row : -1, t ? t.column : -1));
+    const report = pointerReporter(callbacks);
     img.addEventListener('mousemove', e => {
         const r = img.getBoundingClientRect();
         const column = Math.min(223, Math.max(0, Math.floor((e.clientX - r.left) * 224 / r.width)));

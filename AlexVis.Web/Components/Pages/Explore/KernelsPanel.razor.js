@@ -1,6 +1,6 @@
 // A page of a convolution's kernels: a palette PNG drawn by the server, each weight under the mouse, and a click
 // on a filter to open the map it makes.
-import { bytes, config, dataUri, filterWeights, formatValue, hideTip, hit, imageLayout, imageTrace, listen, plotly, remember, setOverlays, shapesOf, showTip, showTipValue } from '../../../js/plots.js';
+import { bytes, config, dataUri, filterWeights, formatValue, hideTip, hit, imageLayout, imageTrace, listen, plotly, remember, shapesOf, showTip, showTipValue } from '../../../js/plots.js';
 
 const pages = new Map();    // key → data URI
 const figures = new Map();  // element → { view, callbacks }
@@ -59,11 +59,6 @@ function click(el, cell) {
     const { view, callbacks } = figures.get(el);
     const target = kernelHit(view, cell.x, cell.y);
     if (target) callbacks.invokeMethodAsync('Select', target.filter);
-}
-
-/** Greys out filters on the page: [{ x0, y0, x1, y1, kind: 'off' }] in page pixels. */
-export async function overlay(el, rects) {
-    await setOverlays(el, rects);
 }
 
 /** The panel is gone. */
