@@ -21,8 +21,11 @@ public sealed class Chromium : IAsyncDisposable
     /// <summary>The browser context (one profile).</summary>
     public IBrowserContext Context { get; }
 
-    /// <summary>Launches Chromium with a 1280 × 720 window (a classroom projector).</summary>
-    public static async Task<Chromium> LaunchAsync(int width = 1280, int height = 720)
+    /// <summary>Launches Chromium with a 1280 × 720 window (a classroom projector), in English unless <paramref name="locale"/> says otherwise.</summary>
+    /// <param name="width">The window's width in CSS pixels.</param>
+    /// <param name="height">Its height.</param>
+    /// <param name="locale">The browser's language (its Accept-Language and <c>navigator.language</c>), e.g. <c>zh-CN</c>.</param>
+    public static async Task<Chromium> LaunchAsync(int width = 1280, int height = 720, string locale = "en-GB")
     {
         if (!File.Exists(ExecutablePath))
             throw new InvalidOperationException($"{ExecutablePath} is missing: install Debian's chromium package (.ci/run does).");
@@ -34,6 +37,7 @@ public sealed class Chromium : IAsyncDisposable
             ExecutablePath = ExecutablePath,
             Headless = true,
             ViewportSize = new ViewportSize { Width = width, Height = height },
+            Locale = locale,
             Args =
             [
                 "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",

@@ -1,5 +1,6 @@
 using AlexVis.Web.Components;
 using AlexVis.Web.Extensions;
+using AlexVis.Web.Localization;
 
 namespace AlexVis.Web;
 
@@ -27,9 +28,11 @@ public static class AlexVisApp
         if (!app.Environment.IsDevelopment())
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseRequestLocalization(Localization.Languages.Options());
         app.UseAntiforgery();
         app.MapStaticAssets(webBuildOutput is null ? null : Path.Combine(webBuildOutput, "AlexVis.Web.staticwebassets.endpoints.json"));
         app.MapAlexVisApi();
+        app.MapLanguageSwitch();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.AnnounceUrls();
         return app;

@@ -33,7 +33,7 @@ public class TraceDifferenceTests
     public void A_symmetric_scale_puts_zero_in_the_middle_level()
     {
         // One 1×3 map holding −1, 0 and 3: the range becomes −3 … 3, so 0 is level 127 of 254 and −1 is level 85.
-        var maps = new FeatureMaps(new LayerInfo(0, "t", "t", LayerKind.Convolution, [1, 1, 3], "", AlexVis.Model.Network.Window.Identity), [-1, 0, 3]);
+        var maps = new FeatureMaps(new LayerInfo(0, "t", "t", LayerKind.Convolution, [1, 1, 3], AlexVis.Model.Network.Window.Identity), [-1, 0, 3]);
         var q = Montage.Quantise(maps, ScaleMode.PerChannel, symmetric: true);
         Assert.Equal((-3f, 3f), (q.Low[0], q.High[0]));
         Assert.Equal([85, 127, 254], q.Levels);

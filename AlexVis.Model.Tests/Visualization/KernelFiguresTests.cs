@@ -6,7 +6,7 @@ namespace AlexVis.Model.Tests.Visualization;
 
 public class KernelFiguresTests
 {
-    static readonly LayerInfo conv = new(0, "features.0", "conv1", LayerKind.Convolution, [2, 2, 1], "", Window.Identity);
+    static readonly LayerInfo conv = new(0, "features.0", "conv1", LayerKind.Convolution, [2, 2, 1], Window.Identity);
 
     [Fact]
     public void Colour_filters_are_min_max_normalised_per_filter()
@@ -78,7 +78,7 @@ public class KernelFigureLevelsTests
     [Fact]
     public void Slice_pages_can_use_fewer_grey_levels()
     {
-        var conv = new LayerInfo(3, "features.3", "conv2", LayerKind.Convolution, [1, 1, 1], "", Window.Identity);
+        var conv = new LayerInfo(3, "features.3", "conv2", LayerKind.Convolution, [1, 1, 1], Window.Identity);
         var k = new ConvKernels(conv, 1, 1, 1, 3, [0f, 0.5f, 1f], [0f]);
         var page = KernelFigures.Slices(k, 0, 1, topLevel: 31);
         Assert.Equal(new byte[] { 0, 16, 31 }, page.Levels); // round(0.5 · 31) = 16

@@ -27,7 +27,7 @@ public class MontageTests
     // Two channels of 2 rows × 1 column sit side by side (3 × 2 cells is closer to square than 1 × 5).
     // Cell order in the levels: row 0 = [ch0 r0, gap, ch1 r0], row 1 = [ch0 r1, gap, ch1 r1].
     static FeatureMaps Maps(params float[] values) =>
-        new(new LayerInfo(0, "t", "t", LayerKind.Convolution, [2, 2, 1], "", Window.Identity), values);
+        new(new LayerInfo(0, "t", "t", LayerKind.Convolution, [2, 2, 1], Window.Identity), values);
 
     [Fact]
     public void Per_channel_scaling_stretches_each_tile_to_the_full_range()
@@ -90,7 +90,7 @@ public class MontageLevelsTests
     [Fact]
     public void Fewer_levels_for_the_browser_still_span_the_colormap()
     {
-        var maps = new FeatureMaps(new LayerInfo(0, "t", "t", LayerKind.Convolution, [1, 1, 3], "", Window.Identity), [0, 1, 2]);
+        var maps = new FeatureMaps(new LayerInfo(0, "t", "t", LayerKind.Convolution, [1, 1, 3], Window.Identity), [0, 1, 2]);
         var m = Montage.Quantise(maps, ScaleMode.PerChannel, topLevel: 127);
         Assert.Equal(new byte[] { 0, 64, 127 }, m.Levels); // round(0.5 · 127) = 64
         var img = Montage.Colourise(m, Colormap.Grey);

@@ -33,10 +33,14 @@ public readonly record struct Window(int Kernel, int Stride, int Padding)
 /// <param name="Alias">The name teachers use, e.g. <c>conv1</c>.</param>
 /// <param name="Kind">The operation.</param>
 /// <param name="Shape">Output shape without the batch dimension: C×H×W, or N for fully connected layers.</param>
-/// <param name="Note">One sentence on what the layer tends to respond to.</param>
 /// <param name="Window">The window each output cell reads from its input (identity for ReLU, dropout and the 6×6 average pool on 6×6).</param>
-public sealed record LayerInfo(int Index, string Name, string Alias, LayerKind Kind, int[] Shape, string Note, Window Window)
+public sealed record LayerInfo(int Index, string Name, string Alias, LayerKind Kind, int[] Shape, Window Window)
 {
+    static readonly System.Resources.ResourceManager notes = new("AlexVis.Model.Network.LayerNotes", typeof(LayerInfo).Assembly);
+
+    /// <summary>One sentence on what the layer tends to respond to, in the current UI culture (English or Simplified Chinese).</summary>
+    public string Note => notes.GetString(Alias, System.Globalization.CultureInfo.CurrentUICulture) ?? "";
+
     /// <summary>True for layers whose output is a stack of 2-D maps.</summary>
     public bool IsSpatial => Shape.Length == 3;
 
@@ -117,29 +121,29 @@ public static class AlexNetLayers
 
     static LayerInfo[] Build()
     {
-        var rows = new (string Name, string Alias, LayerKind Kind, int[] Shape, string Note)[]
+        var rows = new (string Name, string Alias, LayerKind Kind, int[] Shape)[]
         {
-            ("features.0", "conv1", LayerKind.Convolution, [64, 55, 55], "64 filters of 11×11×3 at stride 4: oriented edges, colour blobs and opponent-colour patterns, like the first stages of the visual cortex."),
-            ("features.1", "relu1", LayerKind.ReLU, [64, 55, 55], "Keeps only positive responses: each map now marks where its edge or colour is present."),
-            ("features.2", "pool1", LayerKind.MaxPool, [64, 27, 27], "Max over 3×3 windows at stride 2: half the resolution, a little tolerance to small shifts."),
-            ("features.3", "conv2", LayerKind.Convolution, [192, 27, 27], "5×5 filters over conv1's maps: corners, junctions, simple textures and colour combinations."),
-            ("features.4", "relu2", LayerKind.ReLU, [192, 27, 27], "Positive texture and corner responses."),
-            ("features.5", "pool2", LayerKind.MaxPool, [192, 13, 13], "Down to 13×13: each cell now sees about a fifth of the image."),
-            ("features.6", "conv3", LayerKind.Convolution, [384, 13, 13], "Combinations of textures: grids, stripes, repeated patterns, parts of shapes."),
-            ("features.7", "relu3", LayerKind.ReLU, [384, 13, 13], "Positive pattern responses."),
-            ("features.8", "conv4", LayerKind.Convolution, [256, 13, 13], "More specific parts: eyes, wheels, fur, text-like shapes (in a trained network)."),
-            ("features.9", "relu4", LayerKind.ReLU, [256, 13, 13], "Positive part responses."),
-            ("features.10", "conv5", LayerKind.Convolution, [256, 13, 13], "Abstract object parts and whole-object detectors; few maps fire strongly for any one image."),
-            ("features.11", "relu5", LayerKind.ReLU, [256, 13, 13], "Positive object-part responses; Grad-CAM and deconvnet projections usually start here."),
-            ("features.12", "pool5", LayerKind.MaxPool, [256, 6, 6], "6×6 maps: where in the image each part detector found its part."),
-            ("avgpool", "avgpool", LayerKind.AdaptiveAvgPool, [256, 6, 6], "Adaptive average pooling to 6×6; the identity for a 224×224 input."),
-            ("classifier.0", "drop6", LayerKind.Dropout, [9216], "Dropout: active only in training; here it passes the 9216 flattened values through."),
-            ("classifier.1", "fc6", LayerKind.Linear, [4096], "First fully connected layer: every unit sees the whole image; no spatial map any more."),
-            ("classifier.2", "relu6", LayerKind.ReLU, [4096], "Positive fc6 responses: a 4096-number description of the image."),
-            ("classifier.3", "drop7", LayerKind.Dropout, [4096], "Dropout: the identity at inference."),
-            ("classifier.4", "fc7", LayerKind.Linear, [4096], "Second fully connected layer; its output is the classic 'AlexNet feature' used for retrieval."),
-            ("classifier.5", "relu7", LayerKind.ReLU, [4096], "Positive fc7 responses."),
-            ("classifier.6", "fc8", LayerKind.Linear, [1000], "One score (logit) per ImageNet class; softmax turns them into the predictions."),
+            ("features.0", "conv1", LayerKind.Convolution, [64, 55, 55]),
+            ("features.1", "relu1", LayerKind.ReLU, [64, 55, 55]),
+            ("features.2", "pool1", LayerKind.MaxPool, [64, 27, 27]),
+            ("features.3", "conv2", LayerKind.Convolution, [192, 27, 27]),
+            ("features.4", "relu2", LayerKind.ReLU, [192, 27, 27]),
+            ("features.5", "pool2", LayerKind.MaxPool, [192, 13, 13]),
+            ("features.6", "conv3", LayerKind.Convolution, [384, 13, 13]),
+            ("features.7", "relu3", LayerKind.ReLU, [384, 13, 13]),
+            ("features.8", "conv4", LayerKind.Convolution, [256, 13, 13]),
+            ("features.9", "relu4", LayerKind.ReLU, [256, 13, 13]),
+            ("features.10", "conv5", LayerKind.Convolution, [256, 13, 13]),
+            ("features.11", "relu5", LayerKind.ReLU, [256, 13, 13]),
+            ("features.12", "pool5", LayerKind.MaxPool, [256, 6, 6]),
+            ("avgpool", "avgpool", LayerKind.AdaptiveAvgPool, [256, 6, 6]),
+            ("classifier.0", "drop6", LayerKind.Dropout, [9216]),
+            ("classifier.1", "fc6", LayerKind.Linear, [4096]),
+            ("classifier.2", "relu6", LayerKind.ReLU, [4096]),
+            ("classifier.3", "drop7", LayerKind.Dropout, [4096]),
+            ("classifier.4", "fc7", LayerKind.Linear, [4096]),
+            ("classifier.5", "relu7", LayerKind.ReLU, [4096]),
+            ("classifier.6", "fc8", LayerKind.Linear, [1000]),
         };
         // Kernel, stride and padding as torchvision's AlexNet declares them; the oracle checks them by perturbing pixels.
         var windows = new Dictionary<string, Window>
@@ -147,7 +151,7 @@ public static class AlexNetLayers
             ["conv1"] = new(11, 4, 2), ["conv2"] = new(5, 1, 2), ["conv3"] = new(3, 1, 1), ["conv4"] = new(3, 1, 1),
             ["conv5"] = new(3, 1, 1), ["pool1"] = new(3, 2, 0), ["pool2"] = new(3, 2, 0), ["pool5"] = new(3, 2, 0),
         };
-        return rows.Select((r, i) => new LayerInfo(i, r.Name, r.Alias, r.Kind, r.Shape, r.Note,
+        return rows.Select((r, i) => new LayerInfo(i, r.Name, r.Alias, r.Kind, r.Shape,
             windows.GetValueOrDefault(r.Alias, Window.Identity))).ToArray();
     }
 }

@@ -28,7 +28,7 @@ public class ExplainBrowserTests(BrowserFixture app, ITestOutputHelper output)
         // A click on the second prediction makes it the class explained.
         await predictions.Nth(1).ClickAsync();
         await page.Page.WaitForFunctionAsync("c => document.querySelector('[data-testid=why-overlay]')?.dataset.class === c", second, new() { Timeout = 30_000 });
-        Assert.Equal("true", await predictions.Nth(1).GetAttributeAsync("aria-pressed"));
+        Assert.Equal("true", await predictions.Nth(1).Locator("button").GetAttributeAsync("aria-pressed"));
         Assert.Contains($"(class {second})", await page.Page.Locator("[data-testid=why-title]").InnerTextAsync());
 
         // Saved at opacity 0 it is the crop itself, pixel for pixel; at 100 the heat covers it.

@@ -142,7 +142,7 @@ public class TeachingBrowserTests(BrowserFixture app, ITestOutputHelper output)
         var channel = (await page.Page.Locator("[data-testid=channel-heatmap]").GetAttributeAsync("aria-label"))!;
         output.WriteLine(montage);
         output.WriteLine(channel);
-        Assert.Equal("img", await page.Page.Locator("[data-testid=montage]").GetAttributeAsync("role"));
+        Assert.Equal("figure", await page.Page.Locator("[data-testid=montage]").GetAttributeAsync("role")); // plotly's controls are inside: no img
         Assert.StartsWith("conv1: 64 maps of 55 × 55; largest ", montage);
         Assert.Contains($"in channel {layerMax.i / 3025} at row {layerMax.i % 3025 / 55}, column {layerMax.i % 55}", montage);
         Assert.StartsWith("conv1 channel 12: 55 × 55 map from ", channel);

@@ -14,7 +14,7 @@ public class RoomDirectoryTests
 
     public RoomDirectoryTests() => directory = new RoomDirectory(bus,
         Microsoft.Extensions.Options.Options.Create(new AlexVisOptions { Rooms = { MaxRooms = 3, MaxStudentsPerRoom = 2, IdleExpiry = TimeSpan.FromMinutes(30) } }),
-        clock, log);
+        clock, log, Words.For<RoomDirectory>());
 
     int addresses;
 
@@ -25,7 +25,7 @@ public class RoomDirectoryTests
     public async Task Joins_from_one_address_are_limited_per_minute_and_others_are_not()
     {
         var limited = new RoomDirectory(bus,
-            Microsoft.Extensions.Options.Options.Create(new AlexVisOptions { Rooms = { JoinsPerMinute = 3 } }), clock, log);
+            Microsoft.Extensions.Options.Options.Create(new AlexVisOptions { Rooms = { JoinsPerMinute = 3 } }), clock, log, Words.For<RoomDirectory>());
         var (code, _) = (await limited.StartAsync())!.Value;
         Assert.StartsWith("There is no class", (await limited.JoinAsync("ABCDEF", "s0", "192.0.2.7")).Error); // a guess counts too
         Assert.Null((await limited.JoinAsync(code, "s1", "192.0.2.7")).Error);
@@ -128,7 +128,7 @@ public class RoomDirectoryTests
         var limited = new RoomDirectory(bus, Microsoft.Extensions.Options.Options.Create(new AlexVisOptions
         {
             Rooms = { MaxPhotosPerRoom = 4, MaxPhotosPerStudent = 2, PhotosPerMinute = 3 },
-        }), clock, log);
+        }), clock, log, Words.For<RoomDirectory>());
         var (code, _) = (await limited.StartAsync())!.Value;
         var numbers = new List<int>();
         foreach (var s in new[] { "a", "b", "c" }) numbers.Add((await limited.JoinAsync(code, s, s)).Number);

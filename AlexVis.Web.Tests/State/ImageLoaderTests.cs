@@ -36,8 +36,8 @@ public sealed class ImageLoaderTests : IDisposable
         var figures = new Figures(host, options, telemetry, NullLogger<Figures>.Instance);
         var samples = new SampleLibrary(options, new TestEnvironment(), NullLogger<SampleLibrary>.Instance);
         tokens = new UploadTokens();
-        loader = new ImageLoader(host, queue, figures, samples, tokens, circuit, selection, options, NullLogger<ImageLoader>.Instance);
-        compare = CompareSlot.Over(new ImageLoader(host, queue, figures, samples, tokens, circuit, selection, options, NullLogger<ImageLoader>.Instance));
+        loader = new ImageLoader(host, queue, figures, samples, tokens, circuit, selection, options, NullLogger<ImageLoader>.Instance, Words.For<ImageLoader>());
+        compare = CompareSlot.Over(new ImageLoader(host, queue, figures, samples, tokens, circuit, selection, options, NullLogger<ImageLoader>.Instance, Words.For<ImageLoader>()));
         selection.Changed += () => changes++;
     }
 
@@ -120,12 +120,12 @@ public sealed class ImageLoaderTests : IDisposable
     {
         var bus = new AlexVis.Web.Rooms.InMemoryRoomBus();
         var directory = new AlexVis.Web.Rooms.RoomDirectory(bus, Microsoft.Extensions.Options.Options.Create(new AlexVisOptions()), TimeProvider.System,
-            NullLogger<AlexVis.Web.Rooms.RoomDirectory>.Instance);
+            NullLogger<AlexVis.Web.Rooms.RoomDirectory>.Instance, Words.For<AlexVis.Web.Rooms.RoomDirectory>());
         var (code, _) = (await directory.StartAsync())!.Value;
         var room = new AlexVis.Web.Rooms.RoomMembership(directory, bus,
             new AlexVis.Web.Rooms.InMemoryRoomPhotos(Microsoft.Extensions.Options.Options.Create(new AlexVisOptions())), selection, loader,
             compare, circuit,
-            new AlexVis.Web.Rooms.ClientAddress(new Microsoft.AspNetCore.Http.HttpContextAccessor()), NullLogger<AlexVis.Web.Rooms.RoomMembership>.Instance);
+            new AlexVis.Web.Rooms.ClientAddress(new Microsoft.AspNetCore.Http.HttpContextAccessor()), NullLogger<AlexVis.Web.Rooms.RoomMembership>.Instance, Words.For<AlexVis.Web.Rooms.RoomMembership>());
         Assert.Null(await room.JoinAsync(code));
         Assert.Equal(1, (await directory.CensusAsync(code)).Connected);
 

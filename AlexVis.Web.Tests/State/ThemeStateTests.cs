@@ -18,22 +18,3 @@ public class ThemeStateTests
         Assert.Equal(1, changes);
     }
 }
-
-public class CircuitThreadTests
-{
-    [Fact]
-    public async Task Without_a_circuit_work_runs_where_it_is_called_and_with_one_on_its_dispatcher()
-    {
-        var thread = new CircuitThread();
-        Assert.False(thread.Attached);
-        int caller = Environment.CurrentManagedThreadId;
-        Assert.Equal(caller, await thread.RunAsync(() => Task.FromResult(Environment.CurrentManagedThreadId)));
-
-        var dispatcher = Microsoft.AspNetCore.Components.Dispatcher.CreateDefault();
-        thread.Attach(work => dispatcher.InvokeAsync(work));
-        Assert.True(await Task.Run(() => thread.RunAsync(() => Task.FromResult(dispatcher.CheckAccess()))));
-        bool ran = false;
-        await Task.Run(() => thread.RunAsync(() => ran = dispatcher.CheckAccess()));
-        Assert.True(ran);
-    }
-}

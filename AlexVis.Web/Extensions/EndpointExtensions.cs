@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Localization;
 using AlexVis.Model.Imaging.Isolation;
 using AlexVis.Model.Imaging;
 using System.Net.NetworkInformation;
@@ -49,10 +50,11 @@ public static class EndpointExtensions
     /// A photo posted by a page's drop zone: the X-AlexVis-Upload header names the student's image loader, X-File-Name the
     /// file. The answer comes once the photo is traced (or refused): {"error": message or null}.
     /// </summary>
-    static async Task<IResult> ReceiveUpload(HttpRequest request, UploadTokens tokens, IOptions<AlexVisOptions> options)
+    static async Task<IResult> ReceiveUpload(HttpRequest request, UploadTokens tokens, IOptions<AlexVisOptions> options, IStringLocalizerFactory words)
     {
+        // In the request's language: the page's culture cookie or its Accept-Language.
         if (tokens.Find(request.Headers["X-AlexVis-Upload"]) is not { } loader)
-            return Results.Json(new { error = "This page has lost its connection to the server; reload it and try again." }, statusCode: 403);
+            return Results.Json(new { error = words.Create(typeof(EndpointExtensions))["LostConnection"].Value }, statusCode: 403);
         // The name is the student's (or an attacker's): escaped once here, so messages and logs can use it as it is.
         var name = DisplayName.Of(Path.GetFileName(Uri.UnescapeDataString(request.Headers["X-File-Name"].ToString())));
         if (string.IsNullOrWhiteSpace(name)) name = "upload";

@@ -17,6 +17,7 @@ public static class ServiceCollectionExtensions
     {
         services.AddAlexVisCore(configuration);
         services.AddMudServices();
+        services.AddTransient<MudBlazor.MudLocalizer, Localization.ResxMudLocalizer>();
         services.AddRazorComponents().AddInteractiveServerComponents();
         // How long a dropped student's circuit waits for a reconnect, and how many may wait (Blazor's own limits).
         services.Configure<Microsoft.AspNetCore.Components.Server.CircuitOptions>(configuration.GetSection($"{AlexVisOptions.Section}:Circuits"));
@@ -33,6 +34,8 @@ public static class ServiceCollectionExtensions
             .Bind(configuration.GetSection(AlexVisOptions.Section))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<AlexVisOptions>, AlexVisOptionsValidator>();
+        // Every word a page shows, in English or Simplified Chinese, from the .resx files beside the components.
+        services.AddLocalization();
 
         services.AddHttpClient("weights", client => client.Timeout = Timeout.InfiniteTimeSpan);
         services.AddSingleton<Telemetry>();

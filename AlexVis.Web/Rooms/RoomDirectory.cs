@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Localization;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Threading.RateLimiting;
@@ -33,7 +34,8 @@ public sealed record RoomJoin(RoomState? State, string? Error, int Number = 0);
 /// page is on another server is counted and seen by the teacher too. Changing a room needs its teacher key, checked
 /// here on the server whatever a page sends.
 /// </summary>
-public sealed class RoomDirectory(IRoomBus bus, IOptions<AlexVisOptions> options, TimeProvider time, ILogger<RoomDirectory> logger)
+public sealed class RoomDirectory(IRoomBus bus, IOptions<AlexVisOptions> options, TimeProvider time, ILogger<RoomDirectory> logger,
+    IStringLocalizer<RoomDirectory> say)
 {
     /// <summary>The characters of a room code: no 0/O or 1/I, which a class misreads from a projector.</summary>
     public const string Alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -94,18 +96,18 @@ public sealed class RoomDirectory(IRoomBus bus, IOptions<AlexVisOptions> options
             if (!lease.IsAcquired)
             {
                 logger.LogWarning("Refused a join from {Address}: more than {Limit} attempts in a minute", address, limits.JoinsPerMinute);
-                return new(null, "Too many attempts to join a class from this device: wait a minute and try again.");
+                return new(null, say["TooManyJoins"]);
             }
         }
         await SweepAsync();
         if (Normalise(typed) is not { } code)
-            return new(null, $"'{typed}' is not a class code: codes have {CodeLength} letters and digits, like K7MPX2.");
+            return new(null, say["NotACode", typed ?? "", CodeLength]);
         if (await bus.ReadAsync(code) is not { } state)
-            return new(null, $"There is no class with the code {code}: it may have ended. Ask your teacher for the code, or explore on your own.");
+            return new(null, say["NoSuchClass", code]);
         // The room may be led from another server sharing the bus: the roster is the bus's, whichever server leads.
         int number = await bus.JoinAsync(code, member, limits.MaxStudentsPerRoom);
         if (number == 0)
-            return new(null, $"Class {code} is full ({limits.MaxStudentsPerRoom} students). Explore on your own, or ask your teacher.");
+            return new(null, say["Full", code, limits.MaxStudentsPerRoom]);
         if (rooms.TryGetValue(code, out var room)) room.Touch(time.GetUtcNow());
         return new(state, null, number);
     }
@@ -157,9 +159,9 @@ public sealed class RoomDirectory(IRoomBus bus, IOptions<AlexVisOptions> options
         return outcome switch
         {
             HandInOutcome.Taken => null,
-            HandInOutcome.RoomFull => $"The class's gallery is full ({limits.MaxPhotosPerRoom} photos).",
-            HandInOutcome.StudentFull => $"You have handed in {limits.MaxPhotosPerStudent} photos, as many as one student may.",
-            _ => "The class is handing in many photos at once: try again in a minute.",
+            HandInOutcome.RoomFull => say["GalleryFull", limits.MaxPhotosPerRoom].Value,
+            HandInOutcome.StudentFull => say["StudentFull", limits.MaxPhotosPerStudent],
+            _ => say["HandInRate"],
         };
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Localization;
 using System.Threading.Channels;
 using AlexVis.Web.Services;
 using AlexVis.Web.State;
@@ -30,6 +31,7 @@ public sealed class RoomMembership : IDisposable
     readonly ImageLoader second;
     readonly CircuitThread circuit;
     readonly ILogger<RoomMembership> logger;
+    readonly IStringLocalizer<RoomMembership> say;
     readonly ClientAddress address;
     readonly IRoomPhotos photos;
     (TracedImage Image, byte[] Bytes)? ownUpload;
@@ -56,8 +58,9 @@ public sealed class RoomMembership : IDisposable
 
     /// <summary>Creates a membership in no room.</summary>
     public RoomMembership(RoomDirectory directory, IRoomBus bus, IRoomPhotos photos, SelectionState selection, ImageLoader loader,
-        CompareSlot compare, CircuitThread circuit, ClientAddress address, ILogger<RoomMembership> logger)
+        CompareSlot compare, CircuitThread circuit, ClientAddress address, ILogger<RoomMembership> logger, IStringLocalizer<RoomMembership> say)
     {
+        this.say = say;
         second = compare.Loader;
         this.address = address;
         this.photos = photos;
@@ -92,7 +95,7 @@ public sealed class RoomMembership : IDisposable
     {
         if (Role != RoomRole.None) return null;
         if (await directory.StartAsync() is not var (code, key))
-            return "No class can start now: this server runs as many as it may. Try again later.";
+            return say["NoRoomFree"];
         Lead(code, key);
         OnTeacherChanged();
         Changed?.Invoke();
@@ -110,7 +113,7 @@ public sealed class RoomMembership : IDisposable
     {
         if (Role != RoomRole.None) return null;
         if (!directory.Leads(code, key) || await bus.ReadAsync(code) is not { } state)
-            return $"Your class {code} has ended; start a new one when you are ready.";
+            return say["Ended", code];
         applying = true;
         try
         {
@@ -143,7 +146,7 @@ public sealed class RoomMembership : IDisposable
     /// <summary>Joins a room as a student; returns a message naming the problem when the code is wrong, expired or the class full.</summary>
     public async Task<string?> JoinAsync(string? code)
     {
-        if (Role != RoomRole.None) return Code == RoomDirectory.Normalise(code) ? null : "This page is already in a class.";
+        if (Role != RoomRole.None) return Code == RoomDirectory.Normalise(code) ? null : say["AlreadyInClass"].Value;
         var join = await directory.JoinAsync(code, member, address.Value);
         if (join.Error is { } error) return error;
         (Role, Code, Following, number) = (RoomRole.Student, join.State!.Code, true, join.Number);
@@ -234,7 +237,7 @@ public sealed class RoomMembership : IDisposable
     /// <summary>A student hands in the photo on his page; returns a message when the gallery does not take it.</summary>
     public async Task<string?> HandInAsync()
     {
-        if (!CanHandIn || Code is not { } code || ownUpload is not var (image, bytes)) return "Upload a photo of your own first, then hand it in.";
+        if (!CanHandIn || Code is not { } code || ownUpload is not var (image, bytes)) return say["UploadFirst"];
         await photos.KeepAsync(image.ContentKey, bytes);
         var problem = await directory.HandInAsync(code, number, new RoomImage(image.ContentKey, image.Name, null));
         if (problem is null) handedIn.Add(image.ContentKey);
@@ -287,7 +290,7 @@ public sealed class RoomMembership : IDisposable
         if (into.TryShowKnown(image.ContentKey, image.Name)) return null;
         return await photos.ReadAsync(image.ContentKey) is { } bytes
             ? await into.LoadKeptAsync(bytes, image.Name)
-            : $"The photo '{image.Name}' is no longer kept on the server.";
+            : say["PhotoGone", image.Name];
     }
 
     // The roster changed (on this server or another): read it, and show it on this page's dispatcher. Reads overlap

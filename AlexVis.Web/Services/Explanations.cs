@@ -11,11 +11,10 @@ namespace AlexVis.Web.Services;
 
 /// <summary>An explanation as the page shows it.</summary>
 /// <param name="Key">Its key (image content, method, target): the same for everyone asking the same.</param>
-/// <param name="Title">What it answers, in words ("Grad-CAM of conv5 for tabby").</param>
 /// <param name="OverlayPng">The heat drawn fully over the crop; the page fades it over the crop with the opacity slider.</param>
 /// <param name="Attribution">The raw attribution (for the PNG export at any opacity).</param>
 /// <param name="Crop">The crop it explains.</param>
-public sealed record ExplainFigure(string Key, string Title, byte[] OverlayPng, Attribution Attribution, RgbImage Crop)
+public sealed record ExplainFigure(string Key, byte[] OverlayPng, Attribution Attribution, RgbImage Crop)
 {
     /// <summary>The figure at <paramref name="opacity"/> (0–1) over the crop, as a PNG to save.</summary>
     public byte[] Png(double opacity) => Model.Visualization.Png.Encode(AttributionFigure.Overlay(Attribution, Crop, opacity));
@@ -78,7 +77,7 @@ public sealed class Explanations(ModelHost host, IOptions<AlexVisOptions> option
             {
                 // The crop's normalisation is exact: the network is given the very tensor the trace was made from.
                 var attribution = model.Explain(ModelInput.FromCrop(crop), request);
-                return new ExplainFigure(key, Title(attribution), Model.Visualization.Png.Encode(AttributionFigure.Overlay(attribution, crop, 1)), attribution, crop);
+                return new ExplainFigure(key, Model.Visualization.Png.Encode(AttributionFigure.Overlay(attribution, crop, 1)), attribution, crop);
             }
             finally
             {
@@ -107,21 +106,4 @@ public sealed class Explanations(ModelHost host, IOptions<AlexVisOptions> option
 
     /// <summary>The hidden square's side in the explorer.</summary>
     public int OcclusionPatch => display.OcclusionPatch;
-
-    /// <summary>What an attribution answers, in words.</summary>
-    public static string Title(Attribution a)
-    {
-        string Class() => $"“{ImageNetClasses.Names[a.Class!.Value]}” (class {a.Class})";
-        return a.Method switch
-        {
-            ExplainMethod.Deconvnet when a.Layer is { } l => $"Deconvnet: what in the photo drives {l.Alias} channel {a.Channel}",
-            ExplainMethod.GuidedBackprop when a.Layer is { } l => $"Guided backprop: what in the photo drives {l.Alias} channel {a.Channel}",
-            ExplainMethod.Deconvnet => $"Deconvnet of {Class()}",
-            ExplainMethod.GuidedBackprop => $"Guided backprop of {Class()}",
-            ExplainMethod.Saliency => $"Saliency: the pixels {Class()} is most sensitive to",
-            ExplainMethod.GradCam => $"Grad-CAM at {a.Layer!.Alias}: where {a.Layer.Alias} sees {Class()}",
-            ExplainMethod.GuidedGradCam => $"Guided Grad-CAM at {a.Layer!.Alias} for {Class()}",
-            _ => $"Occlusion: how much hiding each patch lowers {Class()}",
-        };
-    }
 }

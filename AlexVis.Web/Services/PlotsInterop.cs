@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Localization;
 using AlexVis.Model.Network;
 using AlexVis.Model.Visualization;
 using AlexVis.Web.State;
@@ -12,7 +13,7 @@ namespace AlexVis.Web.Services;
 /// as byte arrays (Blazor ships them as binary, not JSON) and remembers which figures this page already holds, so a
 /// revisited layer costs nothing.
 /// </summary>
-public sealed class PlotsInterop(IJSRuntime js, IServiceProvider services, Figures figures) : IAsyncDisposable
+public sealed class PlotsInterop(IJSRuntime js, IServiceProvider services, Figures figures, IStringLocalizer<PlotsInterop> words) : IAsyncDisposable
 {
     /// <summary>A show whose reply does not come back within this time is given up (and retried by the panel).</summary>
     public static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(8);
@@ -57,7 +58,8 @@ public sealed class PlotsInterop(IJSRuntime js, IServiceProvider services, Figur
                 viridis = Colormaps.Lut(Colormap.Viridis).ToArray().Select(b => (int)b),
                 grey = Colormaps.Lut(Colormap.Grey).ToArray().Select(b => (int)b),
                 diverging = Colormaps.Lut(Colormap.Diverging).ToArray().Select(b => (int)b),
-            });
+            }, // The most specific culture's word first (zh-CN, then the English fallback).
+                words.GetAllStrings(includeParentCultures: true).DistinctBy(w => w.Name).ToDictionary(w => w.Name, w => w.Value));
             return m;
         }
     }

@@ -1,6 +1,8 @@
 using AlexVis.Model.Imaging;
 using AlexVis.Web.Options;
 using AlexVis.Web.Services;
+using AlexVis.Web.Localization;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 
 namespace AlexVis.Web.State;
@@ -21,6 +23,7 @@ public sealed class ImageLoader : IDisposable
     readonly CircuitThread circuit;
     readonly SelectionState selection;
     readonly ILogger<ImageLoader> logger;
+    readonly IStringLocalizer<ImageLoader> say;
     readonly CancellationTokenSource lifetime = new();
     long versions;
     long latestRequest;
@@ -28,7 +31,8 @@ public sealed class ImageLoader : IDisposable
 
     /// <summary>Creates a loader with no image, and its upload token.</summary>
     public ImageLoader(ModelHost host, InferenceQueue queue, Figures figures, SampleLibrary samples, UploadTokens tokens,
-        CircuitThread circuit, SelectionState selection, IOptions<AlexVisOptions> options, ILogger<ImageLoader> logger)
+        CircuitThread circuit, SelectionState selection, IOptions<AlexVisOptions> options, ILogger<ImageLoader> logger,
+        IStringLocalizer<ImageLoader> say)
     {
         this.host = host;
         this.queue = queue;
@@ -38,6 +42,7 @@ public sealed class ImageLoader : IDisposable
         this.circuit = circuit;
         this.selection = selection;
         this.logger = logger;
+        this.say = say;
         Limits = options.Value.Upload;
         UploadToken = tokens.Issue(this);
     }
@@ -80,8 +85,8 @@ public sealed class ImageLoader : IDisposable
     public async Task<string?> ReceiveUploadAsync(Stream content, long size, string name)
     {
         if (Refusal(size, name) is { } refused)
-            return await circuit.RunAsync(() => Task.FromResult<string?>(Failed(Reject(refused))));
-        await circuit.RunAsync(() => SetBusy($"Reading {name}…"));
+            return await circuit.RunAsync(() => Task.FromResult<string?>(Failed(Reject(refused, name))));
+        await circuit.RunAsync(() => SetBusy(say["Reading", name]));
         var (bytes, error) = await ReadAsync(content, size, name);
         return await circuit.RunAsync(async () => Failed(bytes is null ? Reject(error) : await TraceAsync(bytes, name, null)));
     }
@@ -96,7 +101,7 @@ public sealed class ImageLoader : IDisposable
     public Task<string?> LoadSampleAsync(string name)
     {
         var bytes = samples.Read(name);
-        if (bytes is null) return Task.FromResult<string?>($"There is no sample called '{name}'.");
+        if (bytes is null) return Task.FromResult<string?>(say["NoSample", name]);
         return TraceAsync(bytes, samples.FileName(name)!, name);
     }
 
@@ -120,8 +125,8 @@ public sealed class ImageLoader : IDisposable
     /// <summary>Reads, checks and traces an uploaded file; returns a message for the student when it fails (the current image stays).</summary>
     public async Task<string?> UploadAsync(Stream content, long size, string name)
     {
-        if (Refusal(size, name) is { } refused) return Reject(refused);
-        SetBusy($"Reading {name}…");
+        if (Refusal(size, name) is { } refused) return Reject(refused, name);
+        SetBusy(say["Reading", name]);
         var (bytes, error) = await ReadAsync(content, size, name);
         return bytes is null ? Reject(error) : await TraceAsync(bytes, name, null);
     }
@@ -142,18 +147,19 @@ public sealed class ImageLoader : IDisposable
             while ((n = await content.ReadAsync(chunk, lifetime.Token)) > 0)
             {
                 if (buffer.Length + n > Limits.MaxBytes)
-                    return (null, (ImageProblem.TooLarge, $"'{name}' is larger than the {ImageDecoder.Megabytes(Limits.MaxBytes)} limit. Save a smaller JPEG or PNG and try again."));
+                    return (null, (ImageProblem.TooLarge, Refused(ImageProblem.TooLarge, name,
+                        $"'{name}' is larger than the {ImageDecoder.Megabytes(Limits.MaxBytes)} limit. Save a smaller JPEG or PNG and try again.")));
                 buffer.Write(chunk, 0, n);
             }
             if (buffer.Length == 0)
-                return (null, (ImageProblem.Empty, ImageDecoder.Empty(name).Message));
+                return (null, (ImageProblem.Empty, Refused(ImageProblem.Empty, name, ImageDecoder.Empty(name).Message)));
             logger.LogDebug("Received {Name} ({Bytes} bytes) in {Ms:0} ms", name, buffer.Length, System.Diagnostics.Stopwatch.GetElapsedTime(reading).TotalMilliseconds);
             return (buffer.ToArray(), default);
         }
         catch (Exception e) when (e is IOException or InvalidOperationException or OperationCanceledException or Microsoft.AspNetCore.Http.BadHttpRequestException)
         {
             // A student who has left needs no message.
-            return (null, (null, lifetime.IsCancellationRequested ? "" : $"'{name}' could not be received: {e.Message}"));
+            return (null, (null, lifetime.IsCancellationRequested ? "" : say["NotReceived", name, e.Message]));
         }
     }
 
@@ -176,7 +182,7 @@ public sealed class ImageLoader : IDisposable
             var result = figures.KnownTrace(key);
             if (result is null)
             {
-                SetBusy(host.Status.IsReady ? $"Analysing {name}…" : $"Waiting for the network to load, then analysing {name}…");
+                SetBusy(host.Status.IsReady ? say["Analysing", name] : say["WaitingThenAnalysing", name]);
                 result = await queue.TraceAsync(bytes, name, lifetime.Token);
                 figures.Remember(key, result);
             }
@@ -190,11 +196,11 @@ public sealed class ImageLoader : IDisposable
         }
         catch (ImageRejectedException e)
         {
-            return Reject(e, request);
+            return Reject(e, name, request);
         }
         catch (ServerBusyException e)
         {
-            return Reject(null, e.Message, request);
+            return Reject((ImageProblem?)null, Wording.Prefer(e.Message, say["ServerBusy"]), request);
         }
         catch (OperationCanceledException) when (lifetime.IsCancellationRequested)
         {
@@ -203,11 +209,25 @@ public sealed class ImageLoader : IDisposable
         catch (Exception e)
         {
             logger.LogError(e, "Tracing {Name} failed", name);
-            return Reject(null, $"'{name}' could not be analysed: {e.Message}", request);
+            return Reject((ImageProblem?)null, say["NotAnalysed", name, e.Message], request);
         }
     }
 
-    string Reject(ImageRejectedException e, long? request = null) => Reject(e.Problem, e.Message, request);
+    string Reject(ImageRejectedException e, string name, long? request = null) => Reject(e.Problem, Refused(e.Problem, name, e.Message), request);
+
+    // A refusal in the student's language: in English the decoder's own message (which feature, how many pixels).
+    string Refused(ImageProblem problem, string name, string english) => Wording.Prefer(english, problem switch
+    {
+        ImageProblem.Empty => say["RefusalEmpty", name],
+        ImageProblem.TooLarge => say["RefusalTooLarge", name, ImageDecoder.Megabytes(Limits.MaxBytes)],
+        ImageProblem.TooManyPixels => say["RefusalTooManyPixels", name, (Limits.MaxPixels / 1e6).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)],
+        ImageProblem.UnsupportedFormat => say["RefusalUnsupportedFormat", name],
+        ImageProblem.Corrupt => say["RefusalCorrupt", name],
+        ImageProblem.Truncated => say["RefusalTruncated", name],
+        ImageProblem.TimedOut => say["RefusalTimedOut", name],
+        ImageProblem.TooMuchMemory => say["RefusalTooMuchMemory", name],
+        _ => say["RefusalDecoderFailed", name],
+    });
 
     string Reject(ImageProblem? problem, string message, long? request = null)
     {

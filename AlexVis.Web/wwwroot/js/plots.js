@@ -18,6 +18,7 @@ let luts = null;             // { viridis: Uint8Array(768), grey: Uint8Array(768
 const palettes = new Map();  // a montage's top level → { 'viridis|light': its PLTE chunk, … }, made by the server
 let appearance = { colormap: 'viridis', dark: false };
 let plotlyLoading = null;
+let words = {};              // the page's words in the student's language, from the server's resources (PlotsInterop.resx)
 
 const values = new Map();    // "version|layer|channel" or "w|layer|filter" → Float32Array
 const pending = new Map();   // same keys → Promise<Float32Array>
@@ -25,9 +26,10 @@ const redraws = new Map();   // element → redraw on an appearance change
 const listening = new WeakSet();
 const metrics = { montagesShown: 0 };
 
-/** Called once per page by PlotsInterop: the server's bridge for exact values, and the colour tables. */
-export function init(dotnetBridge, colourTables) {
+/** Called once per page by PlotsInterop: the server's bridge for exact values, the colour tables, and the words. */
+export function init(dotnetBridge, colourTables, pageWords) {
     bridge = dotnetBridge;
+    words = pageWords;
     luts = Object.fromEntries(Object.entries(colourTables).map(([name, table]) => [name, Uint8Array.from(table)]));
     window.alexvisMetrics = metrics;
 }
@@ -35,6 +37,12 @@ export function init(dotnetBridge, colourTables) {
 /** The page is going: no more calls to the server. */
 export function disposeBridge() {
     bridge = null;
+}
+
+/** The page's word <key> with {0}, {1}, … filled in: the server sends every word a panel's module writes. */
+export function say(key, ...args) {
+    const template = words[key] ?? key;
+    return template.replace(/\{(\d+)\}/g, (_, i) => String(args[+i] ?? ''));
 }
 
 /** plotly.js, loaded once (by whoever asks first: these panels or Plotly.Blazor). */
@@ -91,9 +99,9 @@ export function formatPercent(f) {
 /** Writes min, max, mean (when given) and the zero fraction into a statistics line. */
 export function writeStats(el, stats) {
     if (!el) return;
-    const parts = [['min', formatValue(stats.min)], ['max', formatValue(stats.max)]];
-    if (stats.mean !== undefined && stats.mean !== null) parts.push(['mean', formatValue(stats.mean)]);
-    parts.push(['zeros', formatPercent(stats.zeroFraction)]);
+    const parts = [[say('StatMin'), formatValue(stats.min)], [say('StatMax'), formatValue(stats.max)]];
+    if (stats.mean !== undefined && stats.mean !== null) parts.push([say('StatMean'), formatValue(stats.mean)]);
+    parts.push([say('StatZeros'), formatPercent(stats.zeroFraction)]);
     el.replaceChildren(...parts.map(([name, text]) => {
         const span = document.createElement('span');
         const b = document.createElement('b');
@@ -377,6 +385,7 @@ export function markShapes(cell) {
 }
 
 const marked = new WeakMap();  // element → the marked cell
+const focused = new WeakMap(); // element → the keyboard's cell
 const overlays = new WeakMap(); // element → rectangles drawn besides it: { x0, y0, x1, y1, kind } in data cells, inclusive
 
 const overlayStyle = {
@@ -389,7 +398,24 @@ export function shapesOf(el) {
     const rects = (overlays.get(el) ?? []).map(r => Object.assign({
         type: 'rect', xref: 'x', yref: 'y', x0: r.x0 - 0.5, x1: r.x1 + 0.5, y0: r.y0 - 0.5, y1: r.y1 + 0.5,
     }, overlayStyle[r.kind]));
-    return rects.concat(markShapes(marked.get(el)));
+    return rects.concat(markShapes(marked.get(el)), focusShapes(focused.get(el)));
+}
+
+/** The keyboard's cell at data (x, y): a ring that shows on every colormap (a dark line inside a light one). */
+function focusShapes(cell) {
+    if (!cell) return [];
+    const ring = (pad, color) => ({
+        type: 'rect', xref: 'x', yref: 'y', x0: cell.x - pad, x1: cell.x + pad, y0: cell.y - pad, y1: cell.y + pad,
+        line: { color, width: 2 }, fillcolor: 'rgba(0,0,0,0)',
+    });
+    return [ring(0.9, '#ffffff'), ring(0.6, '#000000')];
+}
+
+/** Rings the keyboard's cell of a drawn figure (or clears the ring), without redrawing the figure. */
+export async function focusCell(el, cell) {
+    focused.set(el, cell);
+    el.dataset.focused = cell ? `${cell.x},${cell.y}` : '';
+    await relayoutShapes(el);
 }
 
 /** Marks a cell of a drawn figure (or clears the mark), without redrawing the figure. */

@@ -127,5 +127,5 @@ public class FeatureMapsPanelTests : ComponentTest
 
     /// <summary>The show call's payload, by property name.</summary>
     static Dictionary<string, object?> Payload(JSRuntimeInvocation call) =>
-        call.Arguments[2]!.GetType().GetProperties().ToDictionary(p => p.Name, p => p.GetValue(call.Arguments[2]));
+        call.Arguments[3]!.GetType().GetProperties().ToDictionary(p => p.Name, p => p.GetValue(call.Arguments[3])); // after the plot, legend and live line
 }

@@ -1,6 +1,6 @@
 // One channel at native resolution: its heatmap (exact value under the mouse) and histogram, and its statistics
 // in the figures' number format.
-import { channelValues, compareLine, colorscale, config, formatValue, lutColour, markCell, shapesOf, onAppearance, plotly, pointerReporter, themeLayout, writeStats } from '../../../js/plots.js';
+import { say, channelValues, compareLine, colorscale, config, formatValue, lutColour, markCell, shapesOf, onAppearance, plotly, pointerReporter, themeLayout, writeStats } from '../../../js/plots.js';
 
 const reporters = new WeakMap(); // heatmap → its pointer reporter
 
@@ -31,9 +31,9 @@ export async function showChannel(heatmap, histogram, statsLine, view, callbacks
 
 // The heatmap's text alternative (for a screen reader): the layer, channel, size, range and where the maximum is.
 function describe(heatmap, view) {
-    heatmap.setAttribute('role', 'img');
-    heatmap.setAttribute('aria-label', `${view.layer.alias} channel ${view.channel}: ${view.height} × ${view.width} map from ${formatValue(view.stats.min)} to ` +
-        `${formatValue(view.stats.max)}, largest at row ${view.stats.maxRow}, column ${view.stats.maxColumn}.`);
+    heatmap.setAttribute('role', 'figure'); // not img: plotly's own controls are inside
+    heatmap.setAttribute('aria-label', say('ChannelAlt', view.layer.alias, view.channel, view.height, view.width, formatValue(view.stats.min),
+        formatValue(view.stats.max), view.stats.maxRow, view.stats.maxColumn));
 }
 
 async function drawChannel(heatmap, histogram, view, floats, compared) {
@@ -49,7 +49,7 @@ async function drawChannel(heatmap, histogram, view, floats, compared) {
     }
     const heat = {
         type: 'heatmap', z, customdata: text, colorscale: colorscale(), showscale: true,
-        hovertemplate: 'row %{y} · col %{x}<br><b>%{customdata}</b><extra></extra>',
+        hovertemplate: `${say('ChannelHover')}<br><b>%{customdata}</b><extra></extra>`,
         colorbar: { thickness: 10, outlinewidth: 0 },
     };
     const layout = Object.assign(themeLayout(), {
@@ -71,11 +71,11 @@ async function drawChannel(heatmap, histogram, view, floats, compared) {
     if (histogram) {
         const hist = {
             type: 'histogram', x: Array.from(floats), nbinsx: 40, marker: { color: lutColour(128) },
-            hovertemplate: '%{x}<br>%{y} cells<extra></extra>',
+            hovertemplate: `${say('HistogramHover')}<extra></extra>`,
         };
         const hl = Object.assign(themeLayout(), {
             margin: { l: 40, r: 10, t: 6, b: 30 }, bargap: 0.05,
-            xaxis: { title: { text: 'activation' }, zeroline: false }, yaxis: { title: { text: 'cells' } },
+            xaxis: { title: { text: say('Activation') }, zeroline: false }, yaxis: { title: { text: say('Cells') } },
         });
         await Plotly.react(histogram, [hist], hl, config(`${view.layer.alias}-channel-${view.channel}-histogram`));
     }
@@ -100,12 +100,12 @@ export function explainCell(el, info) {
     const f = formatValue;
     if (info.kind === 'sum') {
         const sign = info.bias < 0 ? '−' : '+';
-        el.textContent = `cell (${info.row}, ${info.column}): Σ of ${info.terms} products patch · filter = ${f(info.sum)}, ${sign} bias ${f(Math.abs(info.bias))} = ${f(info.value)}`;
+        el.textContent = say('SumText', info.row, info.column, info.terms, f(info.sum), sign, f(Math.abs(info.bias)), f(info.value));
         el.dataset.value = String(info.value);
     } else {
         el.textContent = info.kind === 'pool'
-            ? `the largest of its 3 × 3 window: ${info.layer} cell (${info.row}, ${info.column}) = ${f(info.value)}`
-            : `max(0, ${info.layer} cell (${info.row}, ${info.column}) = ${f(info.value)}) = ${f(Math.max(0, info.value))}`;
+            ? say('PoolText', info.layer, info.row, info.column, f(info.value))
+            : say('ReluText', info.layer, info.row, info.column, f(info.value), f(Math.max(0, info.value)));
         el.dataset.value = String(info.kind === 'pool' ? info.value : Math.max(0, info.value));
     }
 }

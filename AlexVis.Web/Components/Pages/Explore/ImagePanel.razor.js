@@ -1,4 +1,4 @@
-import { pointerReporter } from '../../../js/plots.js';
+import { pointerReporter, say } from '../../../js/plots.js';
 
 // Files dropped on the zone or chosen in the input go to /api/uploads over plain HTTP (a 12 MP photo through the
 // Blazor circuit took ~300 ms; this takes a few), with the page's upload token; the page then follows its state.
@@ -12,14 +12,14 @@ export function attachUpload(zone, input, token) {
         xhr.open('POST', 'api/uploads');
         xhr.setRequestHeader('X-AlexVis-Upload', token);
         xhr.setRequestHeader('X-File-Name', encodeURIComponent(file.name));
-        xhr.upload.onprogress = e => { if (e.lengthComputable && e.total > 4e6) show(`Uploading ${Math.round(100 * e.loaded / e.total)} %`); };
+        xhr.upload.onprogress = e => { if (e.lengthComputable && e.total > 4e6) show(say('Uploading', Math.round(100 * e.loaded / e.total))); };
         xhr.onload = () => {
             zone.classList.remove('av-uploading');
             show('');
             // A refused file is reported by the page (a snackbar); only a lost session is told here.
-            if (xhr.status === 403) show(JSON.parse(xhr.responseText || '{}').error || 'Please reload the page.');
+            if (xhr.status === 403) show(JSON.parse(xhr.responseText || '{}').error || say('Reload'));
         };
-        xhr.onerror = () => { zone.classList.remove('av-uploading'); show('The upload failed: the server cannot be reached.'); };
+        xhr.onerror = () => { zone.classList.remove('av-uploading'); show(say('Unreachable')); };
         xhr.send(file);
     };
     input.addEventListener('change', () => { send(input.files[0]); input.value = ''; });

@@ -1,6 +1,6 @@
 // A page of a convolution's kernels: a palette PNG drawn by the server, each weight under the mouse, and a click
 // on a filter to open the map it makes.
-import { bytes, config, dataUri, filterWeights, formatValue, hideTip, hit, imageLayout, imageTrace, listen, plotly, remember, shapesOf, showTip, showTipValue } from '../../../js/plots.js';
+import { say, bytes, config, dataUri, filterWeights, formatValue, hideTip, hit, imageLayout, imageTrace, listen, plotly, remember, shapesOf, showTip, showTipValue } from '../../../js/plots.js';
 
 const pages = new Map();    // key → data URI
 const figures = new Map();  // element → { view, callbacks }
@@ -43,7 +43,9 @@ async function hover(el, cell, e) {
     const target = cell && kernelHit(view, cell.x, cell.y);
     if (!target) return hideTip(el);
     const id = `${view.key}|${target.filter}|${target.inChannel}|${target.row}|${target.column}`;
-    const head = `filter ${target.filter} · row ${target.row} · col ${target.column}` + (target.inChannel === null ? '' : ` · input ${target.inChannel}`);
+    const head = target.inChannel === null
+        ? say('KernelTip', target.filter, target.row, target.column)
+        : say('KernelTipInput', target.filter, target.row, target.column, target.inChannel);
     const tip = showTip(el, e, id, head);
     const [, , kh, kw] = view.shape;
     const floats = await filterWeights(view.layer, target.filter);

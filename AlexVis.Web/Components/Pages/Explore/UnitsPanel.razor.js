@@ -1,6 +1,6 @@
 // A fully connected layer: every unit's value as one filled step line (it reads as bars, but is one SVG path
 // rather than 4096, which took plotly 150–200 ms per layer step), with its statistics.
-import { config, formatValue, lutColour, onAppearance, painted, plotly, themeLayout, toFloats, writeStats } from '../../../js/plots.js';
+import { say, config, formatValue, lutColour, onAppearance, painted, plotly, themeLayout, toFloats, writeStats } from '../../../js/plots.js';
 
 let classNames = null;
 
@@ -28,12 +28,12 @@ async function drawUnits(el, view, floats, names) {
         type: 'scatter', mode: 'lines', x, y: Array.from(floats),
         line: { shape: 'hvh', width: 1, color: colour }, fill: 'tozeroy', fillcolor: colour,
         customdata: names ? text.map((t, i) => [t, names[i]]) : text.map(t => [t]),
-        hovertemplate: names ? 'class %{x}: %{customdata[1]}<br><b>%{customdata[0]}</b><extra></extra>' : 'unit %{x}<br><b>%{customdata[0]}</b><extra></extra>',
+        hovertemplate: `${say(names ? 'ClassHover' : 'UnitHover')}<br><b>%{customdata[0]}</b><extra></extra>`,
     };
     const layout = Object.assign(themeLayout(), {
         margin: { l: 50, r: 10, t: 6, b: 36 }, hovermode: 'x',
-        xaxis: { title: { text: names ? 'ImageNet class' : 'unit' }, zeroline: false },
-        yaxis: { title: { text: 'activation' } },
+        xaxis: { title: { text: say(names ? 'ImageNetClass' : 'Unit') }, zeroline: false },
+        yaxis: { title: { text: say('Activation') } },
         uirevision: `${view.layer.index}`,
     });
     await Plotly.react(el, [trace], layout, config(`${view.layer.alias}-units`));
