@@ -45,6 +45,8 @@ public class LanguageBrowserTests(BrowserFixture app, ITestOutputHelper output)
         var montageLabel = await page.Page.Locator("[data-testid=montage]").GetAttributeAsync("aria-label");
         Assert.StartsWith(Words.In<PlotsInterop>(Chinese, "MontageAlt", "conv1", 64, 55, 55, "").TrimEnd('。'), montageLabel);
         Assert.Equal(Words.In<PredictionsPanel>(Chinese, "ClassNames"), await page.Page.Locator("[data-testid=class-names-note]").InnerTextAsync());
+        // plotly's own buttons too.
+        Assert.Equal(1, await page.Page.Locator($"[data-testid=montage] .modebar-btn[data-title='{Words.In<PlotsInterop>(Chinese, "PlotlyZoom")}']").CountAsync());
 
         // A channel open and the kernels in view: every panel is shot in Chinese.
         var (x, y) = await page.CellPointAsync(12, 20, 20);
@@ -92,6 +94,7 @@ public class LanguageBrowserTests(BrowserFixture app, ITestOutputHelper output)
         var width = await page.Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
         Assert.True(width <= 390, $"the page is {width} pixels wide on a 390-pixel screen");
         output.WriteLine("screenshot: " + await BrowserFixture.ShotAsync(page, "41-phone-zh"));
+        await page.Page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "42-phone-zh-whole-page.png"), FullPage = true });
     }
 
     [Fact]

@@ -20,6 +20,7 @@ public class PhoneBrowserTests(BrowserFixture app, ITestOutputHelper output)
         Assert.DoesNotContain("/", text); // no path of the server's disk
         output.WriteLine($"notice {box.Height:0} px: {text}");
         output.WriteLine("screenshot: " + await BrowserFixture.ShotAsync(page, "40-phone"));
+        await page.Page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "40-phone-whole-page.png"), FullPage = true });
         // Wider than the screen is only what scrolls inside its own panel (none of the page itself).
         var width = await page.Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
         Assert.True(width <= 390, $"the page is {width} pixels wide on a 390-pixel screen");

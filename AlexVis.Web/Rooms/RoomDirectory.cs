@@ -154,7 +154,7 @@ public sealed class RoomDirectory(IRoomBus bus, IOptions<AlexVisOptions> options
     /// <param name="photo">The photo.</param>
     public async Task<string?> HandInAsync(string code, int number, RoomImage photo)
     {
-        var outcome = await bus.HandInAsync(code, new GalleryPhoto(photo.ContentKey, photo.Name, $"student {number}"),
+        var outcome = await bus.HandInAsync(code, new GalleryPhoto(photo.ContentKey, photo.Name, Localization.PhotoFrom.Student(number)),
             new GalleryLimits(limits.MaxPhotosPerRoom, limits.MaxPhotosPerStudent, limits.PhotosPerMinute), time.GetUtcNow());
         return outcome switch
         {

@@ -31,7 +31,7 @@ public sealed class OwnPhotos : IDisposable
     void OnUploaded(TracedImage image, byte[] bytes)
     {
         photos.Remember(image.ContentKey, image.Trace);
-        all = all.Where(p => p.ContentKey != image.ContentKey).Prepend(new RankablePhoto(image.ContentKey, image.Name, "you")).Take(limit).ToList();
+        all = all.Where(p => p.ContentKey != image.ContentKey).Prepend(new RankablePhoto(image.ContentKey, image.Name, Localization.PhotoFrom.You)).Take(limit).ToList();
     }
 
     /// <inheritdoc />

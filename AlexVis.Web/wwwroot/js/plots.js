@@ -212,7 +212,23 @@ export function config(name) {
         scrollZoom: false,
         modeBarButtonsToRemove: ['select2d', 'lasso2d', 'autoScale2d', 'toggleSpikelines'],
         toImageButtonOptions: { filename: `alexvis-${name}`, scale: 3 },
+        locale: 'alexvis',
+        locales: { alexvis: { dictionary: plotlyDictionary() } },
     };
+}
+
+// plotly's own words (its mode bar's buttons and notes) in the page's language: plotly looks each of its English
+// phrases up in the locale's dictionary.
+const plotlyPhrases = {
+    'Zoom': 'PlotlyZoom', 'Pan': 'PlotlyPan', 'Zoom in': 'PlotlyZoomIn', 'Zoom out': 'PlotlyZoomOut',
+    'Reset axes': 'PlotlyResetAxes', 'Download plot as a png': 'PlotlyDownload', 'Download plot': 'PlotlyDownloadShort',
+    'Show closest data on hover': 'PlotlyClosest', 'Compare data on hover': 'PlotlyCompare',
+    'Double-click to zoom back out': 'PlotlyDoubleClick', 'Taking snapshot - this may take a few seconds': 'PlotlySnapshot',
+    'Snapshot succeeded': 'PlotlySnapshotDone',
+};
+let plotlyWords = null;
+function plotlyDictionary() {
+    return plotlyWords ??= Object.fromEntries(Object.entries(plotlyPhrases).map(([phrase, key]) => [phrase, say(key)]));
 }
 
 /** plotly's image trace takes only base64 data URIs as its source. */
