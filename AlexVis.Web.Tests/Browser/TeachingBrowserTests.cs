@@ -110,7 +110,7 @@ public class TeachingBrowserTests(BrowserFixture app, ITestOutputHelper output)
         }
         await page.Page.WaitForFunctionAsync("() => document.querySelectorAll('[data-testid=off-chip]').length === 3");
         await page.Page.WaitForFunctionAsync("want => [...document.querySelectorAll('[data-testid=prediction]')].map(e => e.dataset.class).join(',') === want",
-            string.Join(',', ablatedTop5), new() { Timeout = 10_000 });
+            string.Join(',', ablatedTop5), new() { Timeout = 30_000 });
         Assert.Equal(5, await page.Page.Locator("[data-testid=prediction-change]").CountAsync());
         Assert.Equal("true", await page.Page.Locator("[data-testid=switch-off]").GetAttributeAsync("aria-pressed"));
         // The montage greys the three switched-off maps; the open channel's map is all zero now.

@@ -20,6 +20,9 @@ public static class Languages
     public static CultureInfo? Find(string? name) =>
         All.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>True when the current UI culture is an offered language other than English (the page is translated).</summary>
+    public static bool Translated => Find(CultureInfo.CurrentUICulture.Name) is { } language && language != All[0];
+
     /// <summary>The request localization: the cookie first, then Accept-Language, else English.</summary>
     public static RequestLocalizationOptions Options()
     {

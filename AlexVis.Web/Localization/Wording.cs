@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Localization;
 
 namespace AlexVis.Web.Localization;
@@ -11,5 +10,5 @@ public static class Wording
     /// per kind can (which JPEG feature, how many pixels). In another language, <paramref name="translated"/>.
     /// </summary>
     public static string Prefer(string english, LocalizedString translated) =>
-        Languages.Find(CultureInfo.CurrentUICulture.Name) is { } language && language != Languages.All[0] ? translated.Value : english;
+        Languages.Translated ? translated.Value : english;
 }

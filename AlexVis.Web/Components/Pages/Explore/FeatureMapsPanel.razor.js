@@ -125,7 +125,11 @@ function attachKeys(el) {
     keyed.add(el);
     el.tabIndex = 0;
     el.addEventListener('keydown', e => { if (move(el, e)) e.preventDefault(); });
-    el.addEventListener('focus', () => { const f = figures.get(el); if (f) showCursor(el, f, f.cursor ?? { channel: 0, row: 0, column: 0 }); });
+    // Focus from the keyboard rings the cell at once; a mouse click's focus does not (the mouse has its own pointer).
+    el.addEventListener('focus', () => {
+        const f = figures.get(el);
+        if (f && el.matches(':focus-visible')) showCursor(el, f, f.cursor ?? { channel: 0, row: 0, column: 0 });
+    });
     el.addEventListener('blur', () => focusCell(el, null));
 }
 
