@@ -1,5 +1,6 @@
 using AlexVis.Model.Imaging;
 using AlexVis.Model.Network;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace AlexVis.Model.Explanation;
@@ -90,15 +91,15 @@ internal sealed class OccludedFeatures
     /// <summary>The last layer recomputed locally: pool2 (conv3's 3 × 3 windows on 13 × 13 maps reach most of the map).</summary>
     public static readonly int Last = AlexNetLayers.Get("pool2").Index;
 
-    readonly AlexNet net;
     readonly Tensor[] inputs;  // each layer's input for the photo, with the layer's zero padding
+    readonly Conv2d?[] convolutions;
     readonly Tensor output;    // pool2's output for the photo
 
     /// <summary>Runs the photo through conv1 … pool2 once and keeps each layer's input.</summary>
     public OccludedFeatures(AlexNet net, Tensor image)
     {
-        this.net = net;
         inputs = new Tensor[Last + 1];
+        convolutions = AlexNetLayers.All.Take(Last + 1).Select(l => l.Kind == LayerKind.Convolution ? net.Convolution(l) : null).ToArray();
         var x = image;
         for (int l = 0; l <= Last; l++)
         {
@@ -144,8 +145,8 @@ internal sealed class OccludedFeatures
             var (c0, c1) = (Math.Max(columns.First + w.Padding, left), Math.Min(columns.Last + w.Padding, left + width - 1));
             part[.., .., (r0 - top)..(r1 - top + 1), (c0 - left)..(c1 - left + 1)] =
                 values[.., .., (r0 - w.Padding - rows.First)..(r1 - w.Padding - rows.First + 1), (c0 - w.Padding - columns.First)..(c1 - w.Padding - columns.First + 1)];
-            values = layer.Kind == LayerKind.Convolution
-                ? nn.functional.conv2d(part, net.Convolution(layer).weight!, net.Convolution(layer).bias, strides: [w.Stride, w.Stride])
+            values = convolutions[l] is { } conv
+                ? nn.functional.conv2d(part, conv.weight!, conv.bias, strides: [w.Stride, w.Stride])
                 : nn.functional.max_pool2d(part, [w.Kernel, w.Kernel], [w.Stride, w.Stride]);
             (rows, columns) = (outRows, outColumns);
         }
