@@ -31,10 +31,8 @@ public static class Languages
             DefaultRequestCulture = new RequestCulture(All[0]),
             SupportedCultures = All.ToList(),
             SupportedUICultures = All.ToList(),
-            // zh, zh-Hans and zh-Hans-CN from a browser all mean zh-CN here.
-            FallBackToParentCultures = true,
-            FallBackToParentUICultures = true,
         };
+        // The providers name an offered culture exactly (a browser's zh-Hans-CN is mapped to zh-CN by the second).
         options.RequestCultureProviders = [new CookieRequestCultureProvider(), new SimplifiedChineseProvider()];
         return options;
     }
