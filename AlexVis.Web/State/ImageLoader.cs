@@ -135,7 +135,10 @@ public sealed class ImageLoader : IDisposable
     ImageRejectedException? Refusal(long size, string name) =>
         size > Limits.MaxBytes ? ImageDecoder.TooLarge(size, Limits, name) : size == 0 ? ImageDecoder.Empty(name) : null;
 
-    /// <summary>Reads an upload's body within the byte limit; changes no state, so it may run on any thread.</summary>
+    /// <summary>
+    /// Reads an upload's body within the byte limit; changes no state, so it may run on any thread. Its messages are in
+    /// the request's language, which comes from the same browser's cookie or Accept-Language as its page's.
+    /// </summary>
     async Task<(byte[]? Bytes, (ImageProblem? Problem, string Message) Error)> ReadAsync(Stream content, long size, string name)
     {
         var reading = System.Diagnostics.Stopwatch.GetTimestamp();
