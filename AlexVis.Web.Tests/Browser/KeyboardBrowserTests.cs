@@ -58,6 +58,40 @@ public class KeyboardBrowserTests(BrowserFixture app, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Tab_reaches_every_control_and_each_shows_its_focus()
+    {
+        var page = await app.OpenAsync("?sample=chelsea&layer=conv1&channel=3");
+        await page.Page.Locator("[data-testid=channel-stats] b").First.WaitForAsync(new() { Timeout = 30_000 });
+        var seen = new List<string>();
+        var unseen = new List<string>();
+        for (int press = 0; press < 400; press++)
+        {
+            await page.Page.Keyboard.PressAsync("Tab");
+            // What has focus, and whether anything shows it: an outline, a box shadow, or MudBlazor's own focus overlay.
+            var focus = await page.Page.EvaluateAsync<string[]>(@"() => {
+                const el = document.activeElement;
+                if (!el || el === document.body) return null;
+                const s = getComputedStyle(el);
+                // An out-of-sight input shows its focus on the label that follows it.
+                const shown = el.matches('.av-file-input') ? getComputedStyle(el.nextElementSibling) : s;
+                const outline = shown.outlineStyle !== 'none' && parseFloat(shown.outlineWidth) > 0;
+                const shadow = s.boxShadow && s.boxShadow !== 'none';
+                const overlay = el.matches('.mud-button-root, .mud-icon-button, .mud-chip') && el.matches(':focus-visible');
+                const name = (el.getAttribute('data-testid') || el.getAttribute('aria-label') || el.textContent || el.tagName).trim().slice(0, 40);
+                return [el.tagName + ':' + name, outline || shadow || overlay ? 'yes' : 'no'];
+            }");
+            if (focus is null) continue;
+            if (seen.Count > 0 && focus[0] == seen[0]) break; // round the page once
+            seen.Add(focus[0]);
+            if (focus[1] == "no") unseen.Add(focus[0]);
+        }
+        output.WriteLine($"{seen.Count} stops:\n{string.Join("\n", seen.Select(s => s.ReplaceLineEndings(" ")))}");
+        foreach (var stop in new[] { "language-switch", "theme-toggle", "room-start", "INPUT:upload", "layer-slider", "montage", "switch-off", "why-gradcam", "compare-open", "occlusion-photo" })
+            Assert.Contains(seen, s => s.Contains(stop));
+        Assert.True(unseen.Count == 0, "no visible focus on: " + string.Join(" | ", unseen));
+    }
+
+    [Fact]
     public async Task The_slider_the_channel_steps_and_the_kernel_pages_work_from_the_keyboard()
     {
         var page = await app.OpenAsync("?sample=chelsea&layer=conv2&channel=5");
