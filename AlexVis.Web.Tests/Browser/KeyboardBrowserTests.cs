@@ -99,6 +99,8 @@ public class KeyboardBrowserTests(BrowserFixture app, ITestOutputHelper output)
         await page.Page.Keyboard.PressAsync("ArrowRight");
         var relu2 = AlexNetLayers.Get("relu2");
         await page.WaitForLayerAsync(relu2.Index, relu2.IsSpatial);
+        // The slider says the layer, not its position in the list.
+        Assert.Equal(relu2.Label, await page.Page.Locator("input[data-testid=layer-slider]").GetAttributeAsync("aria-valuetext"));
         await page.Page.Keyboard.PressAsync("ArrowLeft");
         var conv2 = AlexNetLayers.Get("conv2");
         await page.WaitForLayerAsync(conv2.Index, conv2.IsSpatial);
