@@ -98,7 +98,7 @@ public class LanguageBrowserTests(BrowserFixture app, ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task In_a_class_each_student_keeps_his_language_when_the_teacher_changes_the_page()
+    public async Task In_a_class_each_student_keeps_their_language_when_the_teacher_changes_the_page()
     {
         var teacher = await app.OpenAsync("?sample=chelsea");
         var code = await RoomBrowserTests.StartClassAsync(teacher);
