@@ -104,6 +104,17 @@ public class FeatureMapsPanelTests : ComponentTest
     }
 
     [Fact]
+    public async Task A_minus_B_offers_no_colormap_choice_and_A_offers_it_again()
+    {
+        var cut = await RenderPanel(image);
+        Assert.Single(cut.FindAll("[data-testid=colormap]"));
+        cut.Render(p => p.Add(x => x.Colormap, Colormap.Diverging)); // what the page gives while A − B is drawn
+        Assert.Empty(cut.FindAll("[data-testid=colormap]"));
+        cut.Render(p => p.Add(x => x.Colormap, Colormap.Grey));
+        Assert.Single(cut.FindAll("[data-testid=colormap]"));
+    }
+
+    [Fact]
     public async Task The_legend_range_goes_to_the_browser_for_layer_scaling()
     {
         Selection.SetScale(ScaleMode.PerLayer);
