@@ -49,6 +49,8 @@ public class KeyboardBrowserTests(BrowserFixture app, ITestOutputHelper output)
         int x = 2 % layout[0] * (layout[1] + layout[3]) + 2, y = 2 / layout[0] * (layout[2] + layout[3]) + 2;
         Assert.Equal($"{x},{y}", await page.Page.Locator("[data-testid=montage]").GetAttributeAsync("data-focused"));
         var region = ReceptiveField.Of(AlexNetLayers.Get("conv1"), 2, 2);
+        // The cursor's report is throttled like the mouse's: the outline of a cell passed on the way may show first.
+        await page.Page.WaitForFunctionAsync("l => document.querySelector('[data-testid=receptive-field]')?.dataset.left === String(l)", region.Left);
         var outline = await page.ReceptiveFieldAsync(region.Top);
         Assert.Equal((region.Top, region.Left, region.Bottom, region.Right), (outline.Top, outline.Left, outline.Bottom, outline.Right));
 

@@ -111,7 +111,8 @@ public class LanguageBrowserTests(BrowserFixture app, ITestOutputHelper output)
         for (int i = 0; i < 3; i++) await teacher.Page.Locator("[data-testid=layer-next]").ClickAsync();
         await teacher.WaitForLayerAsync(layer.Index, layer.IsSpatial);
         await student.WaitForLayerAsync(layer.Index, layer.IsSpatial, timeout: 10_000);
-        Assert.Equal(Words.InCulture(Chinese, () => layer.Note), await student.Page.Locator("[data-testid=layer-note]").InnerTextAsync());
+        // The teacher's three clicks may reach the student's page as one change or three: wait for the last.
+        await student.Page.Locator("[data-testid=layer-note]", new() { HasTextString = Words.InCulture(Chinese, () => layer.Note) }).WaitForAsync(new() { Timeout = 10_000 });
         Assert.Equal(Words.InCulture("en", () => layer.Note), await teacher.Page.Locator("[data-testid=layer-note]").InnerTextAsync());
         var legend = await student.Page.Locator("[data-testid=legend]").InnerTextAsync();
         Assert.Equal(Words.In<PlotsInterop>(Chinese, "LegendPerMap"), legend);
