@@ -390,54 +390,55 @@ export function hit(layout, x, y) {
     return channel < layout.channels ? { channel, row, column } : null;
 }
 
-// ---------- marks, overlays and the pointer under the mouse ----------
-
-/** The marker on a cell at data (x, y) (a plotly shape), or none. */
-export function markShapes(cell) {
-    return cell ? [{
-        type: 'rect', xref: 'x', yref: 'y', x0: cell.x - 0.5, x1: cell.x + 0.5, y0: cell.y - 0.5, y1: cell.y + 0.5,
-        line: { color: '#ff3d00', width: 2 }, fillcolor: 'rgba(255,61,0,0.15)',
-    }] : [];
+/** The data (x, y) of a tile grid's cell { channel, row, column }: the inverse of hit. */
+export function cellPoint(layout, cell) {
+    return {
+        x: (cell.channel % layout.columns) * (layout.tileWidth + layout.gap) + cell.column,
+        y: Math.floor(cell.channel / layout.columns) * (layout.tileHeight + layout.gap) + cell.row,
+    };
 }
 
-const marked = new WeakMap();  // element → the marked cell
-const focused = new WeakMap(); // element → the keyboard's cell
+// ---------- marks, overlays and the pointer under the mouse ----------
+
 const overlays = new WeakMap(); // element → rectangles drawn besides it: { x0, y0, x1, y1, kind } in data cells, inclusive
+const marks = new WeakMap();    // element → its marked cells by kind: { pointer, keyboard }, each { x, y } in data cells
 
 const overlayStyle = {
     off: { line: { color: '#d32f2f', width: 1 }, fillcolor: 'rgba(0,0,0,0.55)' },
     seeing: { line: { color: '#00e5ff', width: 2, dash: 'dot' }, fillcolor: 'rgba(0,229,255,0.10)' },
 };
 
-/** Every shape an element shows: its overlays (switched-off tiles, the cells that see a pixel), then its mark. */
+// The marks a cell can carry: the teacher's pointer (a filled square) and the keyboard's cell (a ring that shows on
+// every colormap, a dark line inside a light one); each kind's cell is also in one of the element's data attributes.
+const markStyle = {
+    pointer: { data: 'marked', rings: [{ pad: 0.5, line: { color: '#ff3d00', width: 2 }, fillcolor: 'rgba(255,61,0,0.15)' }] },
+    keyboard: {
+        data: 'focused',
+        rings: [{ pad: 0.9, line: { color: '#ffffff', width: 2 }, fillcolor: 'rgba(0,0,0,0)' },
+                { pad: 0.6, line: { color: '#000000', width: 2 }, fillcolor: 'rgba(0,0,0,0)' }],
+    },
+};
+
+/** Every shape an element shows: its overlays (switched-off tiles, the cells that see a pixel), then its marks. */
 export function shapesOf(el) {
     const rects = (overlays.get(el) ?? []).map(r => Object.assign({
         type: 'rect', xref: 'x', yref: 'y', x0: r.x0 - 0.5, x1: r.x1 + 0.5, y0: r.y0 - 0.5, y1: r.y1 + 0.5,
     }, overlayStyle[r.kind]));
-    return rects.concat(markShapes(marked.get(el)), focusShapes(focused.get(el)));
+    const cells = marks.get(el) ?? {};
+    const rings = Object.entries(markStyle).flatMap(([kind, style]) => cells[kind] ? style.rings.map(r => ({
+        type: 'rect', xref: 'x', yref: 'y', x0: cells[kind].x - r.pad, x1: cells[kind].x + r.pad, y0: cells[kind].y - r.pad, y1: cells[kind].y + r.pad,
+        line: r.line, fillcolor: r.fillcolor,
+    })) : []);
+    return rects.concat(rings);
 }
 
-/** The keyboard's cell at data (x, y): a ring that shows on every colormap (a dark line inside a light one). */
-function focusShapes(cell) {
-    if (!cell) return [];
-    const ring = (pad, color) => ({
-        type: 'rect', xref: 'x', yref: 'y', x0: cell.x - pad, x1: cell.x + pad, y0: cell.y - pad, y1: cell.y + pad,
-        line: { color, width: 2 }, fillcolor: 'rgba(0,0,0,0)',
-    });
-    return [ring(0.9, '#ffffff'), ring(0.6, '#000000')];
-}
-
-/** Rings the keyboard's cell of a drawn figure (or clears the ring), without redrawing the figure. */
-export async function focusCell(el, cell) {
-    focused.set(el, cell);
-    el.dataset.focused = cell ? `${cell.x},${cell.y}` : '';
-    await relayoutShapes(el);
-}
-
-/** Marks a cell of a drawn figure (or clears the mark), without redrawing the figure. */
-export async function markCell(el, cell) {
-    marked.set(el, cell);
-    el.dataset.marked = cell ? `${cell.x},${cell.y}` : '';
+/**
+ * Marks a cell of a drawn figure (or clears the mark), without redrawing the figure: the teacher's pointer, or with
+ * kind 'keyboard' the keyboard's cell.
+ */
+export async function markCell(el, cell, kind = 'pointer') {
+    marks.set(el, { ...marks.get(el), [kind]: cell });
+    el.dataset[markStyle[kind].data] = cell ? `${cell.x},${cell.y}` : '';
     await relayoutShapes(el);
 }
 

@@ -3,7 +3,7 @@
 import {
     bytes, dataUri, formatValue, hit, imageLayout, imageTrace, config, listen, onAppearance, painted, plotly,
     remember, withPalette, addPalettes, currentAppearance, channelValues, cachedChannel, showTip, showTipValue, hideTip,
-    shapesOf, markCell, focusCell, pointerReporter, comparedText, say,
+    shapesOf, markCell, cellPoint, pointerReporter, comparedText, say,
 } from '../../../js/plots.js';
 
 const montages = new Map();  // key → { png, layout, topLevel }
@@ -130,7 +130,7 @@ function attachKeys(el) {
         const f = figures.get(el);
         if (f && el.matches(':focus-visible')) showCursor(el, f, f.cursor ?? { channel: 0, row: 0, column: 0 });
     });
-    el.addEventListener('blur', () => focusCell(el, null));
+    el.addEventListener('blur', () => markCell(el, null, 'keyboard'));
 }
 
 function move(el, e) {
@@ -159,11 +159,8 @@ function move(el, e) {
 
 async function showCursor(el, f, cursor) {
     f.cursor = cursor;
-    const l = f.entry.layout;
-    const x = (cursor.channel % l.columns) * (l.tileWidth + l.gap) + cursor.column;
-    const y = Math.floor(cursor.channel / l.columns) * (l.tileHeight + l.gap) + cursor.row;
     if (f.report) f.report(cursor);
-    await focusCell(el, { x, y });
+    await markCell(el, cellPoint(f.entry.layout, cursor), 'keyboard');
     const said = await cellValue(f.view, f.entry, cursor);
     if (!said || f.cursor !== cursor || !f.announce) return; // moved on meanwhile
     f.announce.textContent = `${cellHead(cursor)}: ${said.text}`;
