@@ -78,6 +78,7 @@ static class ModelBench
         Stats.Print("forward_floor_ms", floorMs);
         Stats.Print("forward_floor_ratio", Stats.Median(ours) / floorMs);
 
+        Batches(model, input, threads);
         Decoding();
         Explanations(model, input);
         Ablation(model, input);
@@ -97,6 +98,23 @@ static class ModelBench
         return 0;
     }
 
+
+    /// <summary>
+    /// A class's burst as the server's inference workers run it (one libtorch thread each): the cost per image of a
+    /// batched forward + capture against one image at a time, in the same run. The fully connected layers read their
+    /// 234 MB of weights once per forward whatever the batch, so a batch shares that read.
+    /// </summary>
+    static void Batches(AlexNetModel model, ModelInput input, int threads)
+    {
+        torch.set_num_threads(1);
+        foreach (int n in new[] { 1, 4, 8 })
+        {
+            var inputs = Enumerable.Repeat(input, n).ToList();
+            var times = Measure(3, 20, () => model.Trace(inputs));
+            Stats.Print($"forward_capture_1thread_batch{n}_ms_per_image", Stats.Median(times) / n);
+        }
+        torch.set_num_threads(threads);
+    }
 
     /// <summary>
     /// Switching filters off: re-running the network from conv3 with ten of its channels zeroed, starting from the
