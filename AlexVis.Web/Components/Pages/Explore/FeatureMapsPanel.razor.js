@@ -174,9 +174,10 @@ function click(el, cell, e) {
     if (target) callbacks.invokeMethodAsync(e && (e.altKey || e.shiftKey) ? 'Toggle' : 'Select', target.channel);
 }
 
-/** Marks the montage cell at data (x, y) (the teacher's pointer on a student's page), or clears the mark. */
+/** Marks the montage cell { channel, row, column } (the teacher's pointer on a student's page), or clears the mark (null, or a cell this layout has not). */
 export async function mark(el, cell) {
-    await markCell(el, cell);
+    const layout = figures.get(el)?.entry.layout;
+    await markCell(el, cell && layout && inside(layout, cell) ? cellPoint(layout, cell) : null);
 }
 
 /** The panel is gone. */
