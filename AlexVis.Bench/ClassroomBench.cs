@@ -104,6 +104,7 @@ static class ClassroomBench
             Stats.Print($"metric_{label}_count", values.Count);
             Stats.Print($"metric_{label}_median", Stats.Median(values));
             Stats.Print($"metric_{label}_p95", Stats.Percentile(values, 95));
+            Stats.Print($"metric_{label}_sum", values.Sum());
         }
         Stats.Print("server_rss_mb", ProcessMemory.PeakRssMb());
         Stats.Print("errors", errors);

@@ -147,7 +147,7 @@ internal sealed class OccludedFeatures
                 values[.., .., (r0 - w.Padding - rows.First)..(r1 - w.Padding - rows.First + 1), (c0 - w.Padding - columns.First)..(c1 - w.Padding - columns.First + 1)];
             values = convolutions[l] is { } conv
                 ? nn.functional.conv2d(part, conv.weight!, conv.bias, strides: [w.Stride, w.Stride])
-                : nn.functional.max_pool2d(part, [w.Kernel, w.Kernel], [w.Stride, w.Stride]);
+                : Network.MaxPooling.Of(part, w.Kernel, w.Stride);
             (rows, columns) = (outRows, outColumns);
         }
         return (rows, columns, values);

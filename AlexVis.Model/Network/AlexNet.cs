@@ -18,6 +18,7 @@ internal sealed class AlexNet : Module<Tensor, Tensor>
     readonly Sequential classifier;
     readonly Module<Tensor, Tensor>[] layers;
     static readonly int firstClassifierLayer = AlexNetLayers.Get("classifier.0").Index;
+    const int PoolKernel = 3, PoolStride = 2; // torchvision's overlapping pooling, the same at all three
 
     public AlexNet() : base(nameof(AlexNet))
     {
@@ -26,17 +27,17 @@ internal sealed class AlexNet : Module<Tensor, Tensor>
         features = Sequential(
             ("0", Conv2d(3, 64, kernel_size: 11, stride: 4, padding: 2)),
             ("1", ReLU()),
-            ("2", MaxPool2d(kernel_size: 3, stride: 2)),
+            ("2", MaxPool2d(kernel_size: PoolKernel, stride: PoolStride)),
             ("3", Conv2d(64, 192, kernel_size: 5, padding: 2)),
             ("4", ReLU()),
-            ("5", MaxPool2d(kernel_size: 3, stride: 2)),
+            ("5", MaxPool2d(kernel_size: PoolKernel, stride: PoolStride)),
             ("6", Conv2d(192, 384, kernel_size: 3, padding: 1)),
             ("7", ReLU()),
             ("8", Conv2d(384, 256, kernel_size: 3, padding: 1)),
             ("9", ReLU()),
             ("10", Conv2d(256, 256, kernel_size: 3, padding: 1)),
             ("11", ReLU()),
-            ("12", MaxPool2d(kernel_size: 3, stride: 2)));
+            ("12", MaxPool2d(kernel_size: PoolKernel, stride: PoolStride)));
         avgpool = AdaptiveAvgPool2d([6, 6]);
         classifier = Sequential(
             ("0", Dropout(0.5)),
@@ -73,7 +74,12 @@ internal sealed class AlexNet : Module<Tensor, Tensor>
         {
             if (i == firstClassifierLayer)
                 x = x.flatten(1);
-            x = relu is not null && layers[i] is ReLU ? relu(x) : layers[i].call(x);
+            x = layers[i] switch
+            {
+                TorchSharp.Modules.ReLU when relu is not null => relu(x),
+                TorchSharp.Modules.MaxPool2d => MaxPooling.Of(x, PoolKernel, PoolStride),
+                var layer => layer.call(x),
+            };
             if (edit is not null) x = edit(i, x);
             visit?.Invoke(i, x);
         }
