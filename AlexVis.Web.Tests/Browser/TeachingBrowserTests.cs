@@ -115,6 +115,8 @@ public class TeachingBrowserTests(BrowserFixture app, ITestOutputHelper output)
         Assert.Equal("true", await page.Page.Locator("[data-testid=switch-off]").GetAttributeAsync("aria-pressed"));
         // The montage greys the three switched-off maps; the open channel's map is all zero now.
         await page.Page.WaitForFunctionAsync("() => JSON.parse(document.querySelector('[data-testid=montage]').dataset.overlays || '[]').filter(r => r.kind === 'off').length === 3");
+        // ... in the figure plotly draws, not only in the page's record of it.
+        await page.Page.WaitForFunctionAsync("() => document.querySelector('[data-testid=montage]').layout?.shapes?.length === 3");
         await page.Page.WaitForFunctionAsync("() => document.querySelector('[data-testid=channel-stats]').textContent.includes('zeros 100.0 %')");
         // The kernels panel greys the switched-off filter on its page (conv3's 200 on the page of 192–207).
         await page.Page.Locator("[data-testid=kernels]").ScrollIntoViewIfNeededAsync();
@@ -127,6 +129,7 @@ public class TeachingBrowserTests(BrowserFixture app, ITestOutputHelper output)
             string.Join(',', normalTop5), new() { Timeout = 10_000 });
         Assert.Equal(0, await page.Page.Locator("[data-testid=off-chip]").CountAsync());
         Assert.Equal(0, await page.Page.Locator("[data-testid=prediction-change]").CountAsync());
+        await page.Page.WaitForFunctionAsync("() => document.querySelector('[data-testid=montage]').layout?.shapes?.length === 0");
     }
 
     [Fact]

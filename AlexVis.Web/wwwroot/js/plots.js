@@ -419,7 +419,12 @@ const markStyle = {
     },
 };
 
-/** Every shape an element shows: its overlays (switched-off tiles, the cells that see a pixel), then its marks. */
+const givenShapes = new WeakMap(); // element → the shapes last handed to plotly for it, as JSON
+
+/**
+ * Every shape an element shows: its overlays (switched-off tiles, the cells that see a pixel), then its marks. The
+ * caller hands them to plotly (in a new figure's layout, or a relayout), so they are remembered as the figure's.
+ */
 export function shapesOf(el) {
     const rects = (overlays.get(el) ?? []).map(r => Object.assign({
         type: 'rect', xref: 'x', yref: 'y', x0: r.x0 - 0.5, x1: r.x1 + 0.5, y0: r.y0 - 0.5, y1: r.y1 + 0.5,
@@ -429,7 +434,9 @@ export function shapesOf(el) {
         type: 'rect', xref: 'x', yref: 'y', x0: cells[kind].x - r.pad, x1: cells[kind].x + r.pad, y0: cells[kind].y - r.pad, y1: cells[kind].y + r.pad,
         line: r.line, fillcolor: r.fillcolor,
     })) : []);
-    return rects.concat(rings);
+    const shapes = rects.concat(rings);
+    givenShapes.set(el, JSON.stringify(shapes));
+    return shapes;
 }
 
 /**
@@ -449,9 +456,14 @@ export async function setOverlays(el, rects) {
     await relayoutShapes(el);
 }
 
+// A relayout redraws the figure even when its shapes stay the same (every montage drawn is followed by its
+// switched-off tiles, usually none): it measured a fifth of a step's work in the page.
 async function relayoutShapes(el) {
     const Plotly = await plotly();
-    if (el.layout) await Plotly.relayout(el, { shapes: shapesOf(el) });
+    if (!el.layout) return;
+    const before = givenShapes.get(el);
+    const shapes = shapesOf(el);
+    if (JSON.stringify(shapes) !== before) await Plotly.relayout(el, { shapes });
 }
 
 /**
