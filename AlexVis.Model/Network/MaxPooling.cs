@@ -5,11 +5,12 @@ namespace AlexVis.Model.Network;
 /// <summary>
 /// Max pooling without padding (a kernel × kernel window every stride pixels, rounding down), as libtorch's
 /// <c>max_pool2d</c> computes it, faster where no gradient is wanted: the maximum of strided views of the maps, along
-/// the columns and then along the rows. The values are libtorch's to the bit (a maximum is exact), and a window with a NaN
-/// gives NaN in both; only a window whose largest value is a zero held as both −0 and +0 could give the other zero,
-/// which AlexNet's pools never meet: they read ReLUs, and a sum rounds to +0, never −0, unless every term is −0. On one image this took 0.15–0.17 ms where <c>max_pool2d</c> took 0.6–0.9 ms, a twentieth of the whole
-/// forward. With gradients on, <c>max_pool2d</c> itself runs: autograd would split a tie's gradient between the equal
-/// inputs of a maximum, where <c>max_pool2d</c> gives it all to one, as PyTorch does.
+/// the columns and then along the rows. The values are libtorch's to the bit (a maximum is exact) and a window with a
+/// NaN gives NaN in both; only a window whose largest value is a zero held as both −0 and +0 could give the other
+/// zero, which AlexNet's pools never meet (they read ReLUs, whose zeros are +0). On one image this took 0.15–0.17 ms
+/// a pool where <c>max_pool2d</c> took 0.6–0.9 ms, together a twentieth of the forward. With gradients on,
+/// <c>max_pool2d</c> itself runs: autograd would split a tie's gradient between the equal inputs of a maximum, where
+/// <c>max_pool2d</c> gives it all to one, as PyTorch does.
 /// </summary>
 internal static class MaxPooling
 {

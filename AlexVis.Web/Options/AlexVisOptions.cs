@@ -59,7 +59,7 @@ public sealed class InferenceOptions
     [Range(1, 10_000)]
     public int Capacity { get; set; } = 128;
 
-    /// <summary>Most images traced in one forward (on one thread a batch of 8 measured 22 ms an image, one alone 30 ms).</summary>
+    /// <summary>Most images traced in one forward (on one thread a batch of 8 measured 19–22 ms an image, one alone 27–30 ms).</summary>
     [Range(1, 64)]
     public int MaxBatch { get; set; } = 8;
 

@@ -456,8 +456,8 @@ export async function setOverlays(el, rects) {
     await relayoutShapes(el);
 }
 
-// A relayout redraws the figure even when its shapes stay the same (every montage drawn is followed by its
-// switched-off tiles, usually none): it measured a fifth of a step's work in the page.
+// Only when they change: a relayout redraws the figure even when its shapes stay the same, and every montage and
+// kernel page drawn is followed by its switched-off tiles, usually none.
 async function relayoutShapes(el) {
     const Plotly = await plotly();
     if (!el.layout) return;
