@@ -110,9 +110,11 @@ public class LanguageBrowserTests(BrowserFixture app, ITestOutputHelper output)
         var layer = AlexNetLayers.Visible[3];
         for (int i = 0; i < 3; i++) await teacher.Page.Locator("[data-testid=layer-next]").ClickAsync();
         await teacher.WaitForLayerAsync(layer.Index, layer.IsSpatial);
-        await student.WaitForLayerAsync(layer.Index, layer.IsSpatial, timeout: 10_000);
+        // This student's browser was launched a moment ago, beside the rest of the suite's: the test is about its
+        // language, so it waits as long as the teacher's page may (a clean-clone CI run once passed 10 s here).
+        await student.WaitForLayerAsync(layer.Index, layer.IsSpatial);
         // The teacher's three clicks may reach the student's page as one change or three: wait for the last.
-        await student.Page.Locator("[data-testid=layer-note]", new() { HasTextString = Words.InCulture(Chinese, () => layer.Note) }).WaitForAsync(new() { Timeout = 10_000 });
+        await student.Page.Locator("[data-testid=layer-note]", new() { HasTextString = Words.InCulture(Chinese, () => layer.Note) }).WaitForAsync(new() { Timeout = 30_000 });
         Assert.Equal(Words.InCulture("en", () => layer.Note), await teacher.Page.Locator("[data-testid=layer-note]").InnerTextAsync());
         var legend = await student.Page.Locator("[data-testid=legend]").InnerTextAsync();
         Assert.Equal(Words.In<PlotsInterop>(Chinese, "LegendPerMap"), legend);
