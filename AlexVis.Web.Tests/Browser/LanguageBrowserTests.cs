@@ -108,11 +108,22 @@ public class LanguageBrowserTests(BrowserFixture app, ITestOutputHelper output)
 
         // The teacher's click renders the student's page on the teacher's thread: in the student's language all the same.
         var layer = AlexNetLayers.Visible[3];
+        // Three quick clicks: the student's page once stayed a layer behind here (the echo of its own earlier address,
+        // coming back after the room's next change, was applied as if it were a link). If a page does not reach the
+        // layer, both pages' state and messages are written out.
+        var consoleLines = new List<string>();
+        teacher.Page.Console += (_, m) => consoleLines.Add("T " + m.Type + ": " + m.Text);
+        student.Page.Console += (_, m) => consoleLines.Add("S " + m.Type + ": " + m.Text);
+        teacher.Page.PageError += (_, m) => consoleLines.Add("T error: " + m);
+        student.Page.PageError += (_, m) => consoleLines.Add("S error: " + m);
         for (int i = 0; i < 3; i++) await teacher.Page.Locator("[data-testid=layer-next]").ClickAsync();
-        await teacher.WaitForLayerAsync(layer.Index, layer.IsSpatial);
-        // This student's browser was launched a moment ago, beside the rest of the suite's: the test is about its
-        // language, so it waits as long as the teacher's page may (a clean-clone CI run once passed 10 s here).
-        await student.WaitForLayerAsync(layer.Index, layer.IsSpatial);
+        try { await teacher.WaitForLayerAsync(layer.Index, layer.IsSpatial); await student.WaitForLayerAsync(layer.Index, layer.IsSpatial); }
+        catch (TimeoutException)
+        {
+            const string state = "() => { const m = document.querySelector('[data-testid=montage]'); return JSON.stringify({ key: m?.dataset.montageKey, label: document.querySelector('[data-testid=layer-label]')?.textContent, promises: m?._promises?.length, transitioning: !!m?._transitioning, hasLayout: !!m?.layout, painted: m?.dataset.painted, busy: document.querySelector('[data-testid=busy]')?.textContent }); }";
+            output.WriteLine("at the timeout: teacher=" + await teacher.Page.EvaluateAsync<string>(state) + " student=" + await student.Page.EvaluateAsync<string>(state) + " console=" + string.Join(" | ", consoleLines));
+            throw;
+        }
         // The teacher's three clicks may reach the student's page as one change or three: wait for the last.
         await student.Page.Locator("[data-testid=layer-note]", new() { HasTextString = Words.InCulture(Chinese, () => layer.Note) }).WaitForAsync(new() { Timeout = 30_000 });
         Assert.Equal(Words.InCulture("en", () => layer.Note), await teacher.Page.Locator("[data-testid=layer-note]").InnerTextAsync());
