@@ -462,8 +462,8 @@ async function relayoutShapes(el) {
     const Plotly = await plotly();
     if (!el.layout) return;
     const before = givenShapes.get(el);
-    const shapes = shapesOf(el);
-    if (JSON.stringify(shapes) !== before) await Plotly.relayout(el, { shapes });
+    const shapes = shapesOf(el); // remembers them, as JSON
+    if (givenShapes.get(el) !== before) await Plotly.relayout(el, { shapes });
 }
 
 /**
