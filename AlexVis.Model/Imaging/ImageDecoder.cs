@@ -6,9 +6,10 @@ namespace AlexVis.Model.Imaging;
 /// Turns JPEG or PNG bytes into an 8-bit RGB image the way PIL's <c>Image.open(f).convert("RGB")</c> does (grey and
 /// palette expanded, alpha dropped, CMYK converted). JPEGs are decoded by libjpeg-turbo, the library PIL itself
 /// decodes with, so PIL's pixels and PIL's edge cases (restart markers, arithmetic coding, missing Huffman tables,
-/// a scan cut short before EOI) are reproduced by construction; PNGs by libpng. Both come from Skia, and one codec
-/// instance reads the header, has its size checked against the limits, and then decodes: nothing else parses the
-/// file, so no separate walker can disagree with the decoder about which frame is decoded.
+/// a scan cut short before EOI) are reproduced by construction: through <see cref="TurboJpeg"/> when the system has
+/// it (faster), else, and for CMYK, through Skia's copy; PNGs by Skia's libpng. Either way one decoder instance reads
+/// the header, has its size checked against the limits, and then decodes: nothing else parses the file, so no
+/// separate walker can disagree with the decoder about which frame is decoded.
 /// 16-bit samples are reduced to their high byte (as PIL does for 16-bit colour; PIL clips 16-bit grey to 255).
 /// A large JPEG may be decoded reduced, in libjpeg's inverse DCT, exactly as PIL's <c>Image.draft</c> does.
 /// This runs untrusted bytes through native code: the server calls it only inside a decoder worker process
@@ -27,10 +28,16 @@ public static class ImageDecoder
     /// <see cref="Preprocessing.DraftSize"/>: PIL's <c>Image.draft("RGB", Preprocessing.DraftSize(w, h))</c>, pixel
     /// for pixel. A 12 MP photo then decodes about 4× faster; torchvision's answer is that of the drafted image.
     /// </param>
-    public static RgbImage Decode(byte[] data, ImageLimits limits, string? fileName = null, bool draftForNetwork = false)
+    public static RgbImage Decode(byte[] data, ImageLimits limits, string? fileName = null, bool draftForNetwork = false) =>
+        Decode(data, limits, fileName, draftForNetwork, TurboJpeg.IsAvailable);
+
+    /// <summary>As <see cref="Decode(byte[], ImageLimits, string?, bool)"/>, choosing whether JPEGs may go to <see cref="TurboJpeg"/> (tests compare the two).</summary>
+    internal static RgbImage Decode(byte[] data, ImageLimits limits, string? fileName, bool draftForNetwork, bool turboJpeg)
     {
         CheckBytes(data, limits, fileName);
         bool isJpeg = IsJpeg(data);
+        if (isJpeg && turboJpeg && TurboJpeg.Decode(data, limits, fileName, draftForNetwork ? DraftScale : static (_, _) => 1) is { } decoded)
+            return decoded;
         string format = isJpeg ? "JPEG" : "PNG";
 
         using var stream = new SKMemoryStream(data);
@@ -53,8 +60,7 @@ public static class ImageDecoder
         {
             SKCodecResult.Success => grey ? FromGrey(width, height, pixels) : FromRgba(width, height, pixels),
             SKCodecResult.IncompleteInput => throw Truncated(fileName, isJpeg),
-            SKCodecResult.Unimplemented or SKCodecResult.InvalidConversion => throw new ImageRejectedException(ImageProblem.UnsupportedFormat,
-                $"cannot be read: it uses a {format} feature AlexVis does not support. Save it again as an ordinary JPEG or PNG.", fileName),
+            SKCodecResult.Unimplemented or SKCodecResult.InvalidConversion => throw Unsupported(fileName, format),
             _ => throw new ImageRejectedException(ImageProblem.Corrupt, $"is damaged: its {format} image data cannot be decoded.", fileName),
         };
     }
@@ -85,7 +91,12 @@ public static class ImageDecoder
     // libpng reports a failed zlib checksum as it reports missing data, so a PNG's message names both.
     static bool IsJpeg(ReadOnlySpan<byte> data) => data.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF]);
 
-    static ImageRejectedException Truncated(string? fileName, bool jpeg) => new(ImageProblem.Truncated, jpeg
+    /// <summary>The refusal of a file that uses a feature of its format the decoders lack (12-bit or lossless JPEG, say).</summary>
+    internal static ImageRejectedException Unsupported(string? fileName, string format) => new(ImageProblem.UnsupportedFormat,
+        $"cannot be read: it uses a {format} feature AlexVis does not support. Save it again as an ordinary JPEG or PNG.", fileName);
+
+    /// <summary>The refusal of a file that ends before its image does.</summary>
+    internal static ImageRejectedException Truncated(string? fileName, bool jpeg) => new(ImageProblem.Truncated, jpeg
         ? "is incomplete: the file ends before the image does. It was probably cut off while copying or uploading; try the original file."
         : "is incomplete or damaged: its image data ends early or fails its checksum. If it was cut off while copying or uploading, try the original file.", fileName);
 
@@ -110,7 +121,8 @@ public static class ImageDecoder
         return new RgbImage(width, height, rgb);
     }
 
-    static void CheckPixels(int width, int height, ImageLimits limits, string? fileName)
+    /// <summary>Refuses a header's size that is not an image or is over the pixel limit.</summary>
+    internal static void CheckPixels(int width, int height, ImageLimits limits, string? fileName)
     {
         long pixels = (long)width * height;
         if (width <= 0 || height <= 0)

@@ -81,12 +81,13 @@ public sealed class Figures(ModelHost host, IOptions<AlexVisOptions> options, Te
     /// step finds them ready; stepping onto one still being drawn waits for that drawing rather than repeating it.
     /// </summary>
     /// <remarks>
-    /// Speculative work yields to real work: nothing is prepared while images wait in the inference queue, and
-    /// only one preparation runs at a time (with a class uploading at once it would otherwise slow the uploads).
+    /// Speculative work yields to real work: nothing is prepared while any image is on its way to a trace
+    /// (<paramref name="imagesPending"/>, <see cref="InferenceQueue.Pending"/>), and only one preparation runs at a
+    /// time (with a class uploading at once it would otherwise slow the uploads).
     /// </remarks>
-    public void Prefetch(string contentKey, ActivationTrace trace, LayerInfo around, ScaleMode scale, int queueLength, bool symmetric = false)
+    public void Prefetch(string contentKey, ActivationTrace trace, LayerInfo around, ScaleMode scale, int imagesPending, bool symmetric = false)
     {
-        if (queueLength > 0) return;
+        if (imagesPending > 0) return;
         var visible = AlexNetLayers.Visible;
         int at = AlexNetLayers.VisibleIndex(around);
         var wanted = new[] { at + 1, at - 1 }

@@ -56,10 +56,31 @@ public sealed class InferenceQueue : BackgroundService
     public int Length => channel.Reader.Count;
 
     /// <summary>
+    /// Images accepted and not yet traced: waiting for a decoder, being decoded, queued or in a forward. Speculative
+    /// work waits while any are (a class's burst waits on its decoders, so <see cref="Length"/> alone is often 0).
+    /// </summary>
+    public int Pending => Volatile.Read(ref pending);
+
+    int pending;
+
+    /// <summary>
     /// Decodes, preprocesses and traces an image. Throws <see cref="ImageRejectedException"/> for bad images and
     /// <see cref="ServerBusyException"/> when the image could not be served within <see cref="InferenceOptions.QueueTimeout"/>.
     /// </summary>
     public async Task<TraceResult> TraceAsync(byte[] data, string name, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref pending);
+        try
+        {
+            return await DecodeAndTraceAsync(data, name, cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref pending);
+        }
+    }
+
+    async Task<TraceResult> DecodeAndTraceAsync(byte[] data, string name, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.QueueTimeout);

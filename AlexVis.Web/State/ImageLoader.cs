@@ -192,7 +192,7 @@ public sealed class ImageLoader : IDisposable
             if (request != Interlocked.Read(ref latestRequest)) return null; // a newer image was asked for meanwhile
             Image = new TracedImage(Interlocked.Increment(ref versions), name, key, sampleName, $"api/crops/{key}.png", result.Trace, result.Compute);
             Busy = null;
-            figures.Prefetch(key, result.Trace, selection.Current.Layer, selection.Current.Scale, queue.Length);
+            figures.Prefetch(key, result.Trace, selection.Current.Layer, selection.Current.Scale, queue.Pending);
             if (sampleName is null) Uploaded?.Invoke(Image, bytes);
             Changed?.Invoke();
             return null;

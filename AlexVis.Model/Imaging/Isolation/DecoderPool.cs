@@ -40,6 +40,9 @@ public sealed class DecoderPool : IAsyncDisposable
         var program = WorkerCommand(options.WorkerPath);
         command = (program.FileName, [.. program.Arguments, .. WorkerArguments(options, limits)]);
         for (int i = 0; i < options.Workers; i++) StartReplacement();
+        // The workers are this program too, so what this process finds they find.
+        if (!TurboJpeg.IsAvailable)
+            this.logger.LogWarning("{Library} was not found: JPEGs are decoded by Skia's copy of libjpeg-turbo, about a third slower (Debian: apt install libturbojpeg0)", TurboJpeg.Library);
     }
 
     /// <summary>Workers killed or retired and replaced so far.</summary>
