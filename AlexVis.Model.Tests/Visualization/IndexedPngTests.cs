@@ -46,4 +46,44 @@ public class IndexedPngTests
         var png = IndexedPng.Encode(levels, 256, 256, IndexedPng.MontagePalette(Colormap.Viridis, 127, (0, 0, 0)));
         Assert.True(png.Length < 4000, $"{png.Length} bytes for a smooth ramp");
     }
+
+    [Theory]
+    [InlineData(1, 256)]
+    [InlineData(15, 256)]
+    [InlineData(16, 256)]
+    [InlineData(17, 256)]
+    [InlineData(447, 256)]
+    [InlineData(447, 3)] // few values: ties between the neighbours everywhere, where the order of preference decides
+    public void The_paeth_filter_is_pngs_for_every_byte(int width, int values)
+    {
+        var random = new Random(width * values);
+        var row = new byte[width + 1];
+        var above = new byte[width + 1];
+        for (int x = 1; x <= width; x++) (row[x], above[x]) = ((byte)random.Next(values), (byte)random.Next(values));
+        row[1] = 255; above[1] = 0; // the widest differences, where 8 bits would wrap
+        var output = new byte[width];
+        IndexedPng.PaethFilter(row, above, output);
+        for (int x = 0; x < width; x++)
+        {
+            // The PNG specification's predictor, as written there.
+            int a = row[x], b = above[x + 1], c = above[x];
+            int p = a + b - c, pa = Math.Abs(p - a), pb = Math.Abs(p - b), pc = Math.Abs(p - c);
+            int predicted = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+            Assert.Equal((byte)(row[x + 1] - predicted), output[x]);
+        }
+    }
+
+    [Fact]
+    public void Random_levels_come_back_from_libpng_exactly()
+    {
+        // Every index its own colour, so the decoded colours give the indices back.
+        var palette = new byte[768];
+        for (int i = 0; i < 256; i++) (palette[i * 3], palette[i * 3 + 1], palette[i * 3 + 2]) = ((byte)i, (byte)(255 - i), (byte)(i ^ 0x5A));
+        var random = new Random(7);
+        var indices = new byte[83 * 29];
+        random.NextBytes(indices);
+        var decoded = ImageDecoder.Decode(IndexedPng.Encode(indices, 83, 29, palette), new ImageLimits());
+        Assert.Equal(indices, Enumerable.Range(0, indices.Length).Select(i => decoded.Pixels[i * 3]).ToArray());
+        Assert.Equal(indices.Select(i => (byte)(i ^ 0x5A)), Enumerable.Range(0, indices.Length).Select(i => decoded.Pixels[i * 3 + 2]));
+    }
 }

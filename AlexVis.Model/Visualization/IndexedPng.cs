@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using System.Runtime.Intrinsics;
 using AlexVis.Model.Imaging;
 
 namespace AlexVis.Model.Visualization;
@@ -64,23 +65,22 @@ public static class IndexedPng
         PngChunk.Write(png, "PLTE"u8, palette);
 
         using var compressed = new MemoryStream();
-        // Every row Paeth-filtered, deflated at zlib's default level: measured on conv1's montage, 2.3 times faster
-        // than trying all five filters per row at level 9, and no bigger (138 KB against 145 KB).
-        using (var zlib = new ZLibStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
+        // Every row Paeth-filtered, deflated at zlib's level 2: measured on conv1's montage (447 × 447), 2.3 times faster
+        // than trying all five filters per row at level 9 and no bigger, and level 2 a further 18 % faster than the
+        // default level 6 for 1 % more bytes. A class stepping through its own photos' layers draws a montage per step.
+        using (var zlib = new ZLibStream(compressed, new ZLibCompressionOptions { CompressionLevel = 2 }, leaveOpen: true))
         {
-            var previous = new byte[width];
+            // Each row with a 0 in front: the "pixel to the left" of the first column, and above it, by PNG's rule.
+            var previous = new byte[width + 1];
+            var current = new byte[width + 1];
             var filtered = new byte[width + 1];
             filtered[0] = 4; // Paeth
             for (int y = 0; y < height; y++)
             {
-                var row = indices.Slice(y * width, width);
-                for (int x = 0; x < width; x++)
-                {
-                    int a = x > 0 ? row[x - 1] : 0, b = previous[x], c = x > 0 ? previous[x - 1] : 0;
-                    filtered[x + 1] = (byte)(row[x] - Paeth(a, b, c));
-                }
+                indices.Slice(y * width, width).CopyTo(current.AsSpan(1));
+                PaethFilter(current, previous, filtered.AsSpan(1));
                 zlib.Write(filtered);
-                row.CopyTo(previous);
+                (previous, current) = (current, previous);
             }
         }
         PngChunk.Write(png, "IDAT"u8, compressed.GetBuffer().AsSpan(0, (int)compressed.Length));
@@ -95,6 +95,37 @@ public static class IndexedPng
         palette.CopyTo(copy.AsSpan(PaletteOffset, 768));
         PngChunk.Reseal(copy, PaletteOffset - 4, 768);
         return copy;
+    }
+
+    /// <summary>
+    /// PNG's Paeth filter of one row: each byte less the neighbour (left, above or above-left) that predicts it best.
+    /// <paramref name="row"/> and <paramref name="above"/> hold a 0 before their first byte. Encoding knows every
+    /// neighbour beforehand, so 16 bytes are filtered at once, in 16-bit lanes.
+    /// </summary>
+    internal static void PaethFilter(ReadOnlySpan<byte> row, ReadOnlySpan<byte> above, Span<byte> output)
+    {
+        int width = output.Length, x = 0;
+        for (; x + Vector128<byte>.Count <= width; x += Vector128<byte>.Count)
+        {
+            var (aLow, aHigh) = Vector128.Widen(Vector128.Create(row.Slice(x, 16)));
+            var (rLow, rHigh) = Vector128.Widen(Vector128.Create(row.Slice(x + 1, 16)));
+            var (bLow, bHigh) = Vector128.Widen(Vector128.Create(above.Slice(x + 1, 16)));
+            var (cLow, cHigh) = Vector128.Widen(Vector128.Create(above.Slice(x, 16)));
+            Vector128.Narrow(
+                rLow - Predict(aLow.AsInt16(), bLow.AsInt16(), cLow.AsInt16()).AsUInt16(),
+                rHigh - Predict(aHigh.AsInt16(), bHigh.AsInt16(), cHigh.AsInt16()).AsUInt16()).CopyTo(output[x..]);
+        }
+        for (; x < width; x++) output[x] = (byte)(row[x + 1] - Paeth(row[x], above[x + 1], above[x]));
+    }
+
+    // |p − a|, |p − b|, |p − c| with p = a + b − c, and the first of a, b, c that is nearest (PNG's order of ties).
+    static Vector128<short> Predict(Vector128<short> a, Vector128<short> b, Vector128<short> c)
+    {
+        var pa = Vector128.Abs(b - c);
+        var pb = Vector128.Abs(a - c);
+        var pc = Vector128.Abs(a + b - c - c);
+        var useA = Vector128.LessThanOrEqual(pa, pb) & Vector128.LessThanOrEqual(pa, pc);
+        return Vector128.ConditionalSelect(useA, a, Vector128.ConditionalSelect(Vector128.LessThanOrEqual(pb, pc), b, c));
     }
 
     static int Paeth(int a, int b, int c)
