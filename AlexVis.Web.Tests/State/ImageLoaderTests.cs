@@ -72,6 +72,24 @@ public sealed class ImageLoaderTests : IDisposable
         Assert.Equal("'stream.jpg' is larger than the 2 KB limit. Save a smaller JPEG or PNG and try again.", message);
     }
 
+    [Theory]
+    [InlineData(3)]    // announced shorter than the body: the whole body is still read
+    [InlineData(10)]   // exact
+    [InlineData(2000)] // announced longer: what came is what is checked
+    public async Task The_whole_body_is_read_whatever_size_was_announced(long announced)
+    {
+        byte[] gif = [.. "GIF89a"u8, 1, 0, 1, 0];
+        var message = await loader.UploadAsync(new MemoryStream(gif), announced, "anim.jpg");
+        Assert.Equal("'anim.jpg' is a GIF image, not a JPEG or PNG. AlexVis accepts JPEG and PNG photos: save it as one of those and try again.", message);
+    }
+
+    [Fact]
+    public async Task A_body_running_past_its_announced_size_is_cut_off_at_the_limit()
+    {
+        var message = await loader.UploadAsync(new MemoryStream(new byte[5000]), 1000, "long.jpg");
+        Assert.Equal("'long.jpg' is larger than the 2 KB limit. Save a smaller JPEG or PNG and try again.", message);
+    }
+
     [Fact]
     public async Task An_upload_that_once_crashed_the_server_is_one_refusal_naming_it()
     {
