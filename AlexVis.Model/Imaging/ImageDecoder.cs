@@ -45,7 +45,7 @@ public static class ImageDecoder
         if (codec is null || codec.EncodedFormat != (isJpeg ? SKEncodedImageFormat.Jpeg : SKEncodedImageFormat.Png))
             throw created == SKCodecResult.IncompleteInput
                 ? Truncated(fileName, isJpeg)
-                : new ImageRejectedException(ImageProblem.Corrupt, $"is damaged: its {format} header cannot be read.", fileName);
+                : Damaged(fileName, format, header: true);
 
         var size = codec.Info;
         CheckPixels(size.Width, size.Height, limits, fileName);
@@ -61,7 +61,7 @@ public static class ImageDecoder
             SKCodecResult.Success => grey ? FromGrey(width, height, pixels) : FromRgba(width, height, pixels),
             SKCodecResult.IncompleteInput => throw Truncated(fileName, isJpeg),
             SKCodecResult.Unimplemented or SKCodecResult.InvalidConversion => throw Unsupported(fileName, format),
-            _ => throw new ImageRejectedException(ImageProblem.Corrupt, $"is damaged: its {format} image data cannot be decoded.", fileName),
+            _ => throw Damaged(fileName, format, header: false),
         };
     }
 
@@ -90,6 +90,10 @@ public static class ImageDecoder
 
     // libpng reports a failed zlib checksum as it reports missing data, so a PNG's message names both.
     static bool IsJpeg(ReadOnlySpan<byte> data) => data.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF]);
+
+    /// <summary>The refusal of a file whose header, or image data, its decoder cannot read.</summary>
+    internal static ImageRejectedException Damaged(string? fileName, string format, bool header) => new(ImageProblem.Corrupt,
+        header ? $"is damaged: its {format} header cannot be read." : $"is damaged: its {format} image data cannot be decoded.", fileName);
 
     /// <summary>The refusal of a file that uses a feature of its format the decoders lack (12-bit or lossless JPEG, say).</summary>
     internal static ImageRejectedException Unsupported(string? fileName, string format) => new(ImageProblem.UnsupportedFormat,

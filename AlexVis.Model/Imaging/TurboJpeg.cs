@@ -82,7 +82,7 @@ internal static partial class TurboJpeg
         EndedEarly => ImageDecoder.Truncated(fileName, jpeg: true),
         // "Unsupported JPEG process: SOF type …" (lossless, hierarchical), "Unsupported JPEG data precision 12".
         var m when m.StartsWith("Unsupported", StringComparison.Ordinal) => ImageDecoder.Unsupported(fileName, "JPEG"),
-        _ => new ImageRejectedException(ImageProblem.Corrupt, header ? "is damaged: its JPEG header cannot be read." : "is damaged: its JPEG image data cannot be decoded.", fileName),
+        _ => ImageDecoder.Damaged(fileName, "JPEG", header),
     };
 
     static string Message(nint handle) => Marshal.PtrToStringUTF8(tjGetErrorStr2(handle)) ?? "";
