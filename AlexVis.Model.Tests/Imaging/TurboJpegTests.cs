@@ -1,3 +1,4 @@
+using AlexVis.Harness;
 using AlexVis.Model.Imaging;
 using AlexVis.Model.Tests.Support;
 
@@ -91,9 +92,8 @@ public class TurboJpegTests
     /// <summary>Where the first SOS segment starts and where its entropy-coded data ends (at the next marker).</summary>
     static (int Start, int End) FirstScan(byte[] jpeg)
     {
-        int at = 2;
-        while (!(jpeg[at] == 0xFF && jpeg[at + 1] == 0xDA)) at += 2 + (jpeg[at + 2] << 8 | jpeg[at + 3]);
-        int start = at, data = at + 2 + (jpeg[at + 2] << 8 | jpeg[at + 3]);
+        var (start, length, _) = TestImages.JpegSegments(jpeg).First(s => s.Marker == 0xDA);
+        int data = start + 2 + length;
         // In entropy-coded data 0xFF is followed by 0x00 (a stuffed byte) or a restart marker; anything else is a marker.
         while (!(jpeg[data] == 0xFF && jpeg[data + 1] != 0x00 && jpeg[data + 1] is < 0xD0 or > 0xD7)) data++;
         return (start, data);
