@@ -72,10 +72,15 @@ public class WeightsDownloaderTests
     [Fact]
     public async Task A_slow_but_steady_server_is_waited_for()
     {
-        // 3 MB in 48 chunks 40 ms apart: about 2 s in all, longer than the 1 s stall limit, but never silent for 1 s.
-        await using var server = new LocalHttpServer((_, s, ct) => LocalHttpServer.Body(s, payload, 64 * 1024 + 8, TimeSpan.FromMilliseconds(40), null, false, ct));
+        // 3 MB in 48 chunks 60 ms apart: about 2.9 s in all, longer than the 2.5 s stall limit, but never silent for
+        // more than 60 ms. The limit is far above the gap because a CI machine compiling beside the tests can hold
+        // the server's timer back for a second (seen once with a 1 s limit and 40 ms gaps).
+        var stallLimit = TimeSpan.FromSeconds(2.5);
+        await using var server = new LocalHttpServer((_, s, ct) => LocalHttpServer.Body(s, payload, 64 * 1024 + 8, TimeSpan.FromMilliseconds(60), null, false, ct));
         using var dir = new TempDir();
-        var path = await WeightsDownloader.DownloadAsync(http, server.Url(goodName), dir.Path, TimeSpan.FromSeconds(1), null, default);
+        var started = DateTime.UtcNow;
+        var path = await WeightsDownloader.DownloadAsync(http, server.Url(goodName), dir.Path, stallLimit, null, default);
+        Assert.True(DateTime.UtcNow - started > stallLimit, "the download should have outlasted the stall limit, or the test shows nothing");
         Assert.Equal(payload, await File.ReadAllBytesAsync(path));
     }
 
