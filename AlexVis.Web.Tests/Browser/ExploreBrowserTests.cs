@@ -40,6 +40,27 @@ public class ExploreBrowserTests(BrowserFixture app, ITestOutputHelper output)
         Assert.Equal(previous.Label, await page.LayerLabelAsync());
     }
 
+    [Fact]
+    public async Task A_layer_step_updates_the_figures_in_place_and_their_downloads_are_named_after_the_layer()
+    {
+        var page = await app.OpenAsync("?sample=chelsea");
+        // Plotly purges a figure and plots it anew, a new SVG and all, when its config changes: a step must not.
+        var montage = page.Page.Locator("[data-testid=montage]");
+        var svg = await montage.Locator(".main-svg").First.ElementHandleAsync();
+        var shown = await page.Page.EvaluateAsync<int>("() => window.alexvisMetrics.montagesShown");
+        await page.FocusSliderAsync();
+        await page.Page.Keyboard.PressAsync("ArrowRight");
+        var conv2 = AlexNetLayers.Visible[1];
+        await page.WaitForLayerAsync(conv2.Index, conv2.IsSpatial);
+        Assert.True(await page.Page.EvaluateAsync<int>("() => window.alexvisMetrics.montagesShown") > shown);
+        Assert.True(await svg.EvaluateAsync<bool>("s => s.isConnected"), "the montage was plotted anew");
+
+        var button = montage.Locator($".modebar-btn[data-title='{Support.Words.In<AlexVis.Web.Services.PlotsInterop>("en", "PlotlyDownload")}']");
+        await montage.HoverAsync();
+        var download = await page.Page.RunAndWaitForDownloadAsync(() => button.ClickAsync());
+        Assert.Equal($"alexvis-{conv2.Alias}.png", download.SuggestedFilename);
+    }
+
     [Theory]
     [InlineData(0, 0, 0)]
     [InlineData(12, 30, 17)]

@@ -205,23 +205,37 @@ function dataPoint(el, e) {
     return { x: Math.round(x), y: Math.round(y) };
 }
 
-export function config(name) {
-    return {
-        displaylogo: false,
-        responsive: true,
-        scrollZoom: false,
-        modeBarButtonsToRemove: ['select2d', 'lasso2d', 'autoScale2d', 'toggleSpikelines'],
-        toImageButtonOptions: { filename: `alexvis-${name}`, scale: 3 },
-        locale: 'alexvis',
-        locales: { alexvis: { dictionary: plotlyDictionary() } },
-    };
+const configs = new WeakMap(); // element → its plotly config, one object for the element's life
+
+/**
+ * The plotly config of the figure in el, whose downloads are named alexvis-{name}. Plotly.react purges the figure and
+ * plots it anew (about 10 ms of a step's main thread) whenever its config differs from the last one, so each element
+ * keeps one config and only the download's name changes in it: plotly holds toImageButtonOptions by reference and
+ * reads the name when its button is clicked (a browser test downloads one to hold plotly to that).
+ */
+export function config(el, name) {
+    let c = configs.get(el);
+    if (!c) {
+        c = {
+            displaylogo: false,
+            responsive: true,
+            scrollZoom: false,
+            modeBarButtonsToRemove: ['select2d', 'lasso2d', 'autoScale2d', 'toggleSpikelines'],
+            toImageButtonOptions: { filename: '', scale: 3 },
+            locale: 'alexvis',
+            locales: { alexvis: { dictionary: plotlyDictionary() } },
+        };
+        configs.set(el, c);
+    }
+    c.toImageButtonOptions.filename = `alexvis-${name}`;
+    return c;
 }
 
 // plotly's own words (its mode bar's buttons and notes) in the page's language: plotly looks each of its English
 // phrases up in the locale's dictionary.
 const plotlyPhrases = {
     'Zoom': 'PlotlyZoom', 'Pan': 'PlotlyPan', 'Zoom in': 'PlotlyZoomIn', 'Zoom out': 'PlotlyZoomOut',
-    'Reset axes': 'PlotlyResetAxes', 'Download plot as a png': 'PlotlyDownload', 'Download plot': 'PlotlyDownloadShort',
+    'Reset axes': 'PlotlyResetAxes', 'Download plot as a PNG': 'PlotlyDownload', 'Download plot': 'PlotlyDownloadShort',
     'Show closest data on hover': 'PlotlyClosest', 'Compare data on hover': 'PlotlyCompare',
     'Double-click to zoom back out': 'PlotlyDoubleClick', 'Taking snapshot - this may take a few seconds': 'PlotlySnapshot',
     'Snapshot succeeded': 'PlotlySnapshotDone',

@@ -59,7 +59,7 @@ async function drawChannel(heatmap, histogram, view, floats, compared) {
         uirevision: key,
         shapes: shapesOf(heatmap),
     });
-    await Plotly.react(heatmap, [heat], layout, config(`${view.layer.alias}-channel-${view.channel}`));
+    await Plotly.react(heatmap, [heat], layout, config(heatmap, `${view.layer.alias}-channel-${view.channel}`));
     heatmap.dataset.channelKey = key;
     const report = reporters.get(heatmap);
     if (report && !heatmap.dataset.reporting) {
@@ -77,7 +77,7 @@ async function drawChannel(heatmap, histogram, view, floats, compared) {
             margin: { l: 40, r: 10, t: 6, b: 30 }, bargap: 0.05,
             xaxis: { title: { text: say('Activation') }, zeroline: false }, yaxis: { title: { text: say('Cells') } },
         });
-        await Plotly.react(histogram, [hist], hl, config(`${view.layer.alias}-channel-${view.channel}-histogram`));
+        await Plotly.react(histogram, [hist], hl, config(histogram, `${view.layer.alias}-channel-${view.channel}-histogram`));
     }
 }
 

@@ -71,7 +71,7 @@ async function draw(el, { view, entry }) {
     // Plotly.react resolves after 'plotly_afterplot': the new figure is in the page.
     const layout = imageLayout(entry.layout.width, entry.layout.height, `${view.layer.index}`);
     layout.shapes = shapesOf(el);
-    await Plotly.react(el, [imageTrace(uri)], layout, config(view.layer.alias));
+    await Plotly.react(el, [imageTrace(uri)], layout, config(el, view.layer.alias));
     listen(el, (cell, e) => hover(el, cell, e), (cell, e) => click(el, cell, e));
     el.dataset.montageKey = view.key;
     el.dataset.layout = JSON.stringify(entry.layout);

@@ -21,7 +21,7 @@ export async function showKernels(el, view, callbacks) {
     const Plotly = await plotly();
     const layout = imageLayout(view.filters.width, view.filters.height, view.key);
     layout.shapes = shapesOf(el);
-    await Plotly.react(el, [imageTrace(url)], layout, config(`${view.layer.alias}-kernels`));
+    await Plotly.react(el, [imageTrace(url)], layout, config(el, `${view.layer.alias}-kernels`));
     el.dataset.kernelsKey = view.key;
     el.dataset.layout = JSON.stringify({ filters: view.filters, slices: view.slices, firstFilter: view.firstFilter });
     listen(el, (cell, e) => hover(el, cell, e), cell => click(el, cell));

@@ -36,7 +36,7 @@ async function drawUnits(el, view, floats, names) {
         yaxis: { title: { text: say('Activation') } },
         uirevision: `${view.layer.index}`,
     });
-    await Plotly.react(el, [trace], layout, config(`${view.layer.alias}-units`));
+    await Plotly.react(el, [trace], layout, config(el, `${view.layer.alias}-units`));
     el.dataset.unitsKey = `${view.version}|${view.layer.index}`;
     painted(el, el.dataset.unitsKey, false);
 }
