@@ -2,6 +2,7 @@ using AlexVis.Harness;
 using AlexVis.Model.Visualization;
 using AlexVis.Web.Options;
 using AlexVis.Web.Rooms;
+using AlexVis.Web.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
 
@@ -16,12 +17,6 @@ public abstract class RoomBusContract : IAsyncLifetime
     protected static RoomState State(long version, string layer = "conv1", string code = "K7MPX2") =>
         new(code, version, null, layer, null, ScaleMode.PerChannel, Colormap.Viridis);
 
-    protected static async Task Eventually(Func<bool> condition, string what)
-    {
-        for (var waited = System.Diagnostics.Stopwatch.StartNew(); !condition(); await Task.Delay(10))
-            if (waited.Elapsed > TimeSpan.FromSeconds(10)) Assert.Fail($"Not within 10 s: {what}");
-    }
-
     [Fact]
     public async Task Only_newer_versions_are_kept_and_told()
     {
@@ -32,7 +27,7 @@ public abstract class RoomBusContract : IAsyncLifetime
         Assert.True(await bus.PublishAsync(State(3, "relu1")));
         Assert.False(await bus.PublishAsync(State(2, "pool1"))); // late: an older change
         Assert.False(await bus.PublishAsync(State(3, "pool1")));
-        await Eventually(() => { lock (told) return told.Count == 2; }, "two states told");
+        await Wait.Until(() => { lock (told) return told.Count == 2; }, "two states told");
         Assert.Equal([1L, 3L], told);
         Assert.Equal("relu1", (await bus.ReadAsync("K7MPX2"))!.Layer);
         Assert.Null(await bus.ReadAsync("ABCDEF"));
@@ -47,11 +42,11 @@ public abstract class RoomBusContract : IAsyncLifetime
         var second = bus.Subscribe("K7MPX2", _ => Interlocked.Increment(ref told));
         Assert.Equal(2, bus.SubscriberCount);
         await bus.PublishAsync(State(1));
-        await Eventually(() => told == 2, "both told");
+        await Wait.Until(() => told == 2, "both told");
         first.Dispose();
         first.Dispose(); // twice is harmless
         await bus.PublishAsync(State(2));
-        await Eventually(() => told == 3, "the one left told");
+        await Wait.Until(() => told == 3, "the one left told");
         Assert.Equal(1, bus.SubscriberCount);
         await bus.RemoveAsync("K7MPX2");
         Assert.Equal(0, bus.SubscriberCount);
@@ -89,7 +84,7 @@ public abstract class RoomBusContract : IAsyncLifetime
         Assert.Equal(HandInOutcome.RoomFull, await bus.HandInAsync("K7MPX2", Photo(4, 3), limits, t0.AddMinutes(5)));
         Assert.Equal([Photo(1, 2), Photo(2, 2), Photo(3, 3)], await bus.GalleryAsync("K7MPX2"));
         // Told: 3 joins, 1 following, 1 leave, 1 join, 3 photos taken.
-        await Eventually(() => Volatile.Read(ref told) == 9, "nine roster changes told");
+        await Wait.Until(() => Volatile.Read(ref told) == 9, "nine roster changes told");
 
         await bus.RemoveAsync("K7MPX2");
         Assert.Equal(new RoomCensus(0, 0), await bus.CensusAsync("K7MPX2"));
@@ -134,7 +129,7 @@ public sealed class RedisRoomBusTests : RoomBusContract
         using var _ = b.Subscribe("K7MPX2", s => seen = s);
         Assert.True(await a.PublishAsync(State(1)));
         Assert.True(await a.PublishAsync(State(2, "fc6") with { Channel = 12, Image = new RoomImage("abc", "dog.jpg", null) }));
-        await Eventually(() => seen?.Version == 2, "server b's page told version 2");
+        await Wait.Until(() => seen?.Version == 2, "server b's page told version 2");
         Assert.Equal(State(2, "fc6") with { Channel = 12, Image = new RoomImage("abc", "dog.jpg", null) }, seen);
         Assert.False(await b.PublishAsync(State(2, "conv1"))); // the same version from the other server: not newer
         Assert.Equal("fc6", (await b.ReadAsync("K7MPX2"))!.Layer);
@@ -153,7 +148,7 @@ public sealed class RedisRoomBusTests : RoomBusContract
         await other.SetFollowingAsync("K7MPX2", "there", false);
         Assert.Equal(HandInOutcome.Taken, await other.HandInAsync("K7MPX2", new GalleryPhoto("abc", "cat.jpg", "student 2"),
             new GalleryLimits(10, 2, 5), DateTimeOffset.UtcNow));
-        await Eventually(() => Volatile.Read(ref told) == 4, "the teacher's server told of every change on the other");
+        await Wait.Until(() => Volatile.Read(ref told) == 4, "the teacher's server told of every change on the other");
         Assert.Equal(new RoomCensus(2, 1), await teacher.CensusAsync("K7MPX2"));
         Assert.Equal([new GalleryPhoto("abc", "cat.jpg", "student 2")], await teacher.GalleryAsync("K7MPX2"));
         var ttl = await connections[0].GetDatabase().KeyTimeToLiveAsync("alexvis:roster:{K7MPX2}:members");

@@ -96,21 +96,15 @@ public sealed class RoomMembershipTests : IAsyncDisposable
         return student;
     }
 
-    static async Task Eventually(Func<bool> condition, string what)
-    {
-        for (var waited = System.Diagnostics.Stopwatch.StartNew(); !condition(); await Task.Delay(10))
-            if (waited.Elapsed > TimeSpan.FromSeconds(10)) Assert.Fail($"Not within 10 s: {what}");
-    }
-
     [Fact]
     public async Task Students_follow_the_teachers_layer_channel_scale_and_colours_and_keep_their_theme()
     {
         var (teacher, code) = await StartClass();
         var student = await Join(code);
         await teacher.Do(() => teacher.Selection.Apply(new Selection(AlexNetLayers.Get("relu3"), 5, ScaleMode.PerLayer, Colormap.Grey)));
-        await Eventually(() => student.Selection.Current == teacher.Selection.Current, "the student shows relu3, channel 5, layer scale, grey");
+        await Wait.Until(() => student.Selection.Current == teacher.Selection.Current, "the student shows relu3, channel 5, layer scale, grey");
         Assert.True(student.Room.Following);
-        await Eventually(() => teacher.Room.Census == new RoomCensus(1, 1), "the teacher counts one student, following");
+        await Wait.Until(() => teacher.Room.Census == new RoomCensus(1, 1), "the teacher counts one student, following");
     }
 
     [Fact]
@@ -119,7 +113,7 @@ public sealed class RoomMembershipTests : IAsyncDisposable
         var (teacher, code) = await StartClass();
         var student = await Join(code);
         await teacher.Do(() => { teacher.Selection.SetWhy(AlexVis.Model.Explanation.ExplainMethod.GradCam); teacher.Selection.SetClass(281); });
-        await Eventually(() => student.Selection.Current.Why == AlexVis.Model.Explanation.ExplainMethod.GradCam && student.Selection.Current.Class == 281,
+        await Wait.Until(() => student.Selection.Current.Why == AlexVis.Model.Explanation.ExplainMethod.GradCam && student.Selection.Current.Class == 281,
             "the student shows Grad-CAM for class 281");
         Assert.True(student.Room.Following);
     }
@@ -131,9 +125,9 @@ public sealed class RoomMembershipTests : IAsyncDisposable
         var student = await Join(code);
         var conv3 = AlexNetLayers.Get("conv3");
         await teacher.Do(() => { teacher.Selection.ToggleOff(AlexNetLayers.Get("relu3"), 17); teacher.Selection.ToggleOff(conv3, 5); });
-        await Eventually(() => student.Selection.Current.Ablation.Key == "conv3:5,17", "the student's network has conv3 5 and 17 off");
+        await Wait.Until(() => student.Selection.Current.Ablation.Key == "conv3:5,17", "the student's network has conv3 5 and 17 off");
         await teacher.Do(teacher.Selection.RestoreAll);
-        await Eventually(() => student.Selection.Current.Ablation.IsEmpty, "the student's network is whole again");
+        await Wait.Until(() => student.Selection.Current.Ablation.IsEmpty, "the student's network is whole again");
         // The room carries the channels as text; one this server cannot read switches nothing off.
         Assert.True(new RoomState(code, 9, null, "conv3", null, default, default, Off: "conv3:999").Selection().Ablation.IsEmpty);
     }
@@ -147,12 +141,12 @@ public sealed class RoomMembershipTests : IAsyncDisposable
         Assert.Null(await teacher.Do(() => teacher.Loader.LoadSampleAsync("chelsea")));
         await teacher.Do(() => teacher.Selection.SetCompare(CompareView.Difference));
         Assert.Null(await teacher.Do(() => teacher.Second.LoadSampleAsync("coffee")));
-        await Eventually(() => student.Second.Image?.SampleName == "coffee" && student.Loader.Image?.SampleName == "chelsea"
+        await Wait.Until(() => student.Second.Image?.SampleName == "coffee" && student.Loader.Image?.SampleName == "chelsea"
             && student.Selection.Current.Compare == CompareView.Difference, "the student compares the cat with the coffee, A − B");
         await teacher.Do(() => teacher.Selection.SetCompare(CompareView.B));
-        await Eventually(() => student.Selection.Current.Compare == CompareView.B, "the student shows B");
+        await Wait.Until(() => student.Selection.Current.Compare == CompareView.B, "the student shows B");
         await teacher.Do(() => teacher.Selection.SetCompare(null));
-        await Eventually(() => student.Selection.Current.Compare is null, "the student shows one photo again");
+        await Wait.Until(() => student.Selection.Current.Compare is null, "the student shows one photo again");
         Assert.True(student.Room.Following);
     }
 
@@ -163,10 +157,10 @@ public sealed class RoomMembershipTests : IAsyncDisposable
         var figures = services.GetRequiredService<Figures>();
         figures.Remember("photo-key", new TraceResult(HandMade.Trace(), "dog.jpg", TimeSpan.Zero, TimeSpan.Zero, 1));
         await teacher.Do(() => { Assert.True(teacher.Loader.TryShowKnown("photo-key", "dog.jpg")); teacher.Selection.SelectLayer(AlexNetLayers.Get("pool5")); });
-        await Eventually(() => services.GetRequiredService<IRoomBus>().ReadAsync(code).Result?.Layer == "pool5", "the room shows pool5");
+        await Wait.Until(() => services.GetRequiredService<IRoomBus>().ReadAsync(code).Result?.Layer == "pool5", "the room shows pool5");
 
         var late = await Join(code);
-        await Eventually(() => late.Loader.Image?.ContentKey == "photo-key", "the late joiner shows the teacher's photo");
+        await Wait.Until(() => late.Loader.Image?.ContentKey == "photo-key", "the late joiner shows the teacher's photo");
         Assert.Equal("dog.jpg", late.Loader.Image!.Name);
         Assert.Equal("pool5", late.Selection.Current.Layer.Alias);
     }
@@ -178,7 +172,7 @@ public sealed class RoomMembershipTests : IAsyncDisposable
         var student = await Join(code);
         await student.Do(() => student.Selection.SelectLayer(AlexNetLayers.Get("fc6")));
         Assert.False(student.Room.Following);
-        await Eventually(() => teacher.Room.Census == new RoomCensus(1, 0), "the teacher sees one student on his own");
+        await Wait.Until(() => teacher.Room.Census == new RoomCensus(1, 0), "the teacher sees one student on his own");
 
         await teacher.Do(() => teacher.Selection.SelectLayer(AlexNetLayers.Get("conv4")));
         await Task.Delay(200);
@@ -186,9 +180,9 @@ public sealed class RoomMembershipTests : IAsyncDisposable
         Assert.Equal("conv4", teacher.Selection.Current.Layer.Alias); // the teacher's own page never follows a student
 
         await student.Dispatcher.InvokeAsync(student.Room.BackToTeacherAsync);
-        await Eventually(() => student.Selection.Current.Layer.Alias == "conv4", "back on the teacher's conv4");
+        await Wait.Until(() => student.Selection.Current.Layer.Alias == "conv4", "back on the teacher's conv4");
         Assert.True(student.Room.Following);
-        await Eventually(() => teacher.Room.Census == new RoomCensus(1, 1), "the teacher sees everyone following");
+        await Wait.Until(() => teacher.Room.Census == new RoomCensus(1, 1), "the teacher sees everyone following");
     }
 
     [Fact]
@@ -197,11 +191,11 @@ public sealed class RoomMembershipTests : IAsyncDisposable
         var (teacher, code) = await StartClass();
         var students = new[] { await Join(code), await Join(code), await Join(code) };
         foreach (var s in students.Take(2)) await s.Do(() => s.Selection.SelectChannel(9));
-        await Eventually(() => teacher.Room.Census == new RoomCensus(3, 1), "two students on their own");
+        await Wait.Until(() => teacher.Room.Census == new RoomCensus(3, 1), "two students on their own");
         await teacher.Do(() => teacher.Selection.SelectLayer(AlexNetLayers.Get("relu5")));
         Assert.True(await teacher.Do(teacher.Room.BringEveryoneBackAsync));
-        await Eventually(() => students.All(s => s.Room.Following && s.Selection.Current.Layer.Alias == "relu5"), "everyone back on relu5");
-        await Eventually(() => teacher.Room.Census == new RoomCensus(3, 3), "the teacher counts everyone following");
+        await Wait.Until(() => students.All(s => s.Room.Following && s.Selection.Current.Layer.Alias == "relu5"), "everyone back on relu5");
+        await Wait.Until(() => teacher.Room.Census == new RoomCensus(3, 3), "the teacher counts everyone following");
     }
 
     [Fact]
@@ -231,9 +225,9 @@ public sealed class RoomMembershipTests : IAsyncDisposable
         foreach (var layer in AlexNetLayers.Visible.Take(15))
             await teacher.Do(() => teacher.Selection.SelectLayer(layer));
         var last = AlexNetLayers.Visible[14].Alias;
-        await Eventually(() => quick.Selection.Current.Layer.Alias == last, "the quick page follows at once");
+        await Wait.Until(() => quick.Selection.Current.Layer.Alias == last, "the quick page follows at once");
         release.SetResult();
-        await Eventually(() => slow.Selection.Current.Layer.Alias == last, "the slow page catches up");
+        await Wait.Until(() => slow.Selection.Current.Layer.Alias == last, "the slow page catches up");
         Assert.True(applied.Count <= 2, $"the slow page applied {applied.Count} states: {string.Join(", ", applied)}");
     }
 
@@ -253,12 +247,12 @@ public sealed class RoomMembershipTests : IAsyncDisposable
         Assert.Null(await author.Do(author.Room.HandInAsync));
         Assert.True(author.Room.HandedIn);
 
-        await Eventually(() => teacher.Room.Gallery.Count == 1, "the teacher's page shows the photo handed in");
+        await Wait.Until(() => teacher.Room.Gallery.Count == 1, "the teacher's page shows the photo handed in");
         var photo = Assert.Single(teacher.Room.Gallery);
         Assert.Equal(("my-rocket.jpg", "student 1"), (photo.Name, photo.From));
         Assert.Null(await teacher.Do(() => teacher.Room.ShowPhotoAsync(photo)));
         Assert.Equal(photo.ContentKey, teacher.Loader.Image!.ContentKey);
-        await Eventually(() => follower.Loader.Image?.ContentKey == photo.ContentKey, "the class sees the handed-in photo");
+        await Wait.Until(() => follower.Loader.Image?.ContentKey == photo.ContentKey, "the class sees the handed-in photo");
         Assert.Equal("my-rocket.jpg", follower.Loader.Image!.Name);
         Assert.False(follower.Room.CanHandIn); // the teacher's photo is not his to hand in
     }
@@ -281,7 +275,7 @@ public sealed class RoomMembershipTests : IAsyncDisposable
         Assert.Equal(teachers, bus.SubscriberCount);
         Assert.Equal(new RoomCensus(0, 0), await directory.CensusAsync(code));
         // Each page's follower loop ends soon after its circuit, on the thread pool; then nothing holds the page.
-        await Eventually(() =>
+        await Wait.Until(() =>
         {
             GC.Collect();
             GC.WaitForPendingFinalizers();

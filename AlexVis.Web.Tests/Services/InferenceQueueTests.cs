@@ -1,6 +1,7 @@
 using AlexVis.Model.Imaging.Isolation;
 using AlexVis.Web.Options;
 using AlexVis.Web.Services;
+using AlexVis.Web.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AlexVis.Web.Tests.Services;
@@ -33,8 +34,7 @@ public sealed class InferenceQueueTests : IAsyncDisposable
         // Still in its decoder worker: not in the queue yet, but on its way (a burst of uploads looks like this).
         Assert.Equal((1, 0), (queue.Pending, queue.Length));
         // Decoded, then queued for a forward that no thread runs here.
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (queue.Length == 0 && DateTime.UtcNow < deadline) await Task.Delay(10);
+        await Wait.Until(() => queue.Length > 0, "the decoded image is queued", TimeSpan.FromSeconds(20));
         Assert.Equal((1, 1), (queue.Pending, queue.Length));
 
         leave.Cancel(); // the student leaves
