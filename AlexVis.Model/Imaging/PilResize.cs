@@ -28,8 +28,9 @@ internal static class PilResize
         for (int i = 0; i < h; i++) lastRow = Math.Max(lastRow, ys.Min[i] + ys.Taps[i]);
         int rows = lastRow - firstRow;
 
-        // Horizontal pass into an 8-bit buffer, as Pillow does (it rounds and clips between passes).
-        var temp = new byte[rows * w * 3];
+        // Horizontal pass into an 8-bit buffer, as Pillow does (it rounds and clips between passes). The buffer is
+        // pooled: fresh memory faults page by page on a virtual machine, which cost more than this pass.
+        var temp = System.Buffers.ArrayPool<byte>.Shared.Rent(rows * w * 3);
         var s = src.Pixels;
         for (int r = 0; r < rows; r++)
         {
@@ -74,6 +75,7 @@ internal static class PilResize
                 dst[o + 2] = Clip8(s2);
             }
         }
+        System.Buffers.ArrayPool<byte>.Shared.Return(temp);
         return new RgbImage(w, h, dst);
     }
 

@@ -20,13 +20,15 @@ public static class Preprocessing
     public static readonly float[] Std = [0.229f, 0.224f, 0.225f];
 
     /// <summary>Resize, crop and normalise an RGB image for the network.</summary>
-    public static ModelInput Prepare(RgbImage image)
+    public static ModelInput Prepare(RgbImage image) => ModelInput.FromCrop(Crop(image));
+
+    /// <summary>Resize and crop: the 224 × 224 pixels the network's input is made of.</summary>
+    public static RgbImage Crop(RgbImage image)
     {
         var (width, height) = ResizedSize(image.Width, image.Height);
         int top = (int)Math.Round((height - CropSize) / 2.0, MidpointRounding.ToEven);
         int left = (int)Math.Round((width - CropSize) / 2.0, MidpointRounding.ToEven);
-        var crop = PilResize.BilinearRegion(image, width, height, left, top, CropSize, CropSize);
-        return ModelInput.FromCrop(crop);
+        return PilResize.BilinearRegion(image, width, height, left, top, CropSize, CropSize);
     }
 
     /// <summary>torchvision's Resize(256) output size: shorter side 256, longer side truncated in proportion.</summary>

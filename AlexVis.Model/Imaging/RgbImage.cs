@@ -3,7 +3,7 @@ namespace AlexVis.Model.Imaging;
 /// <summary>An 8-bit RGB image, pixels interleaved R, G, B row after row.</summary>
 /// <param name="Width">Columns.</param>
 /// <param name="Height">Rows.</param>
-/// <param name="Pixels">Width × Height × 3 bytes.</param>
+/// <param name="Pixels">Width × Height × 3 bytes (a decoder worker's own may be longer: see <see cref="ImageDecoder.Decode(ReadOnlySpan{byte}, ImageLimits, string?, bool, Func{int, byte[]})"/>).</param>
 public sealed record RgbImage(int Width, int Height, byte[] Pixels)
 {
     /// <summary>Red, green and blue at column x, row y.</summary>

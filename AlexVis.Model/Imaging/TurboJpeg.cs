@@ -32,13 +32,14 @@ internal static partial class TurboJpeg
     /// <summary>
     /// Decodes a JPEG to 8-bit RGB, reduced in the inverse DCT by the scale (1, 2, 4 or 8) <paramref name="scaleFor"/>
     /// chooses; null for a CMYK or YCCK JPEG, which TurboJPEG cannot convert to RGB (Skia converts those as PIL does).
-    /// Throws <see cref="ImageRejectedException"/> as <see cref="ImageDecoder.Decode(byte[], ImageLimits, string?, bool)"/> does.
+    /// Throws <see cref="ImageRejectedException"/> as <see cref="ImageDecoder.Decode(ReadOnlySpan{byte}, ImageLimits, string?, bool, Func{int, byte[]})"/> does.
     /// </summary>
     /// <param name="data">A JPEG's bytes.</param>
     /// <param name="limits">The pixel limit, checked on the header before anything is decoded.</param>
     /// <param name="fileName">The name shown in messages.</param>
     /// <param name="scaleFor">Chooses the reduction from the full width and height.</param>
-    public static RgbImage? Decode(byte[] data, ImageLimits limits, string? fileName, Func<int, int, int> scaleFor)
+    /// <param name="allocate">Gives an array at least as long as asked for, for the pixels.</param>
+    public static RgbImage? Decode(ReadOnlySpan<byte> data, ImageLimits limits, string? fileName, Func<int, int, int> scaleFor, Func<int, byte[]> allocate)
     {
         nint handle = tjInitDecompress();
         if (handle == 0) throw new OutOfMemoryException("TurboJPEG could not allocate a decompressor");
@@ -49,7 +50,7 @@ internal static partial class TurboJpeg
             // Only tables and no frame: libjpeg's source inserts an end of image when the bytes run out, so a file cut
             // inside its header reads like this; one that really ends there has no image.
             if (fullWidth <= 0 || fullHeight <= 0)
-                throw data.AsSpan().EndsWith((ReadOnlySpan<byte>)[0xFF, 0xD9])
+                throw data.EndsWith((ReadOnlySpan<byte>)[0xFF, 0xD9])
                     ? new ImageRejectedException(ImageProblem.Corrupt, "is damaged: its JPEG header describes no image.", fileName)
                     : ImageDecoder.Truncated(fileName, jpeg: true);
             ImageDecoder.CheckPixels(fullWidth, fullHeight, limits, fileName);
@@ -58,7 +59,7 @@ internal static partial class TurboJpeg
             int scale = scaleFor(fullWidth, fullHeight);
             // libjpeg's scaled size (jdiv_round_up), as PIL's draft reports it; TurboJPEG picks the factor that fits.
             int width = (fullWidth + scale - 1) / scale, height = (fullHeight + scale - 1) / scale;
-            var rgb = new byte[checked(width * height * 3)];
+            var rgb = allocate(checked(width * height * 3));
             if (tjDecompress2(handle, data, (nuint)data.Length, rgb, width, 0, height, PixelFormatRgb, FlagLimitScans) != 0
                 && !AcceptedWarning(handle))
                 throw Refusal(handle, fileName, header: false);

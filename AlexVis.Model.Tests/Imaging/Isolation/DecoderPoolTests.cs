@@ -251,6 +251,23 @@ public sealed class DecoderWatchdogTests
     }
 
     [Fact]
+    public async Task A_worker_keeps_its_buffers_and_each_file_after_a_larger_one_decodes_as_if_alone()
+    {
+        // One worker: its request buffer and its pooled pixels are longer than the smaller files after the phone photo
+        // and still hold the photo's bytes; a decode that read past its own file or image would show it.
+        await using var pool = await Decoders.StartAsync(workers: 1);
+        byte[] jpeg = TestImages.Jpeg(1300, 900, 85), grey = TestImages.Png(150, 90, 0, 8).File, rgba = TestImages.Png(300, 260, 6, 8).File;
+        foreach (var (bytes, name) in new[] { (twelveMegapixels.Value, "phone.jpg"), (jpeg, "small.jpg"), (grey, "grey.png"), (rgba, "alpha.png"), (jpeg, "again.jpg") })
+        {
+            var alone = ImageDecoder.Decode(bytes, new ImageLimits(), draftForNetwork: true);
+            var decoded = await pool.DecodeAsync(bytes, name);
+            Assert.Equal((alone.Width, alone.Height), (decoded.Width, decoded.Height));
+            Assert.Equal(Preprocessing.Prepare(alone).Crop.Pixels, decoded.Input.Crop.Pixels);
+        }
+        Assert.Equal(0, pool.Replaced);
+    }
+
+    [Fact]
     public async Task A_worker_that_dies_mid_file_costs_that_file_one_refusal()
     {
         // Every pixel, so the decode lasts well past the kill.

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using SkiaSharp;
 
@@ -35,14 +36,20 @@ public static class DecodeWorker
         output.Write(WorkerProtocol.Ready);
         output.Flush();
 
-        while (WorkerProtocol.ReadRequest(input, limits.MaxBytes) is { } data)
+        var buffer = Array.Empty<byte>();
+        for (int length; (length = WorkerProtocol.ReadRequest(input, limits.MaxBytes, ref buffer)) >= 0;)
         {
+            var data = buffer.AsSpan(0, length);
             long pixels = 0;
             try
             {
-                var image = ImageDecoder.Decode(data, limits, draftForNetwork: draft);
+                // Pixels in pooled arrays, as the request is in one kept buffer (see WorkerProtocol.ReadRequest); a large
+                // image's are left to the collector below instead, so that one huge file is not kept for the rest.
+                var image = ImageDecoder.Decode(data, limits, draftForNetwork: draft, allocate: ArrayPool<byte>.Shared.Rent);
                 pixels = (long)image.Width * image.Height;
-                WorkerProtocol.WriteImage(output, image.Width, image.Height, Preprocessing.Prepare(image).Crop);
+                var crop = Preprocessing.Crop(image);
+                if (pixels <= LargeImagePixels) ArrayPool<byte>.Shared.Return(image.Pixels);
+                WorkerProtocol.WriteImage(output, image.Width, image.Height, crop);
             }
             catch (ImageRejectedException e)
             {
@@ -52,11 +59,14 @@ public static class DecodeWorker
             {
                 WorkerProtocol.WriteRefusal(output, ImageProblem.TooMuchMemory, TooMuchMemoryReason);
             }
-            if (pixels > 4_000_000)
+            if (pixels > LargeImagePixels)
                 GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true); // give a large photo's memory back
         }
         return 0;
     }
+
+    /// <summary>Decoded pixels above which a worker gives the memory back after the file rather than keeping it for the next.</summary>
+    const long LargeImagePixels = 4_000_000;
 
     /// <summary>The reason given when decoding needs more memory than a worker may have.</summary>
     internal const string TooMuchMemoryReason = "needed more memory to decode than AlexVis allows; it may be damaged, or too large a photo.";

@@ -26,16 +26,21 @@ static class WorkerProtocol
         await s.FlushAsync();
     }
 
-    /// <summary>The next request, or null when the server closed the pipe.</summary>
-    public static byte[]? ReadRequest(Stream s, long maxBytes)
+    /// <summary>
+    /// Reads the next request into <paramref name="buffer"/>, replaced by a larger one when it is too small, and returns
+    /// its length, or -1 when the server closed the pipe. The worker keeps one buffer: a new array per file would be
+    /// fresh memory each time, and on a virtual machine every page of it faults on first touch (about 10 ms for a
+    /// 2.4 MB photo on the machine the benches ran on, a third of its decode).
+    /// </summary>
+    public static int ReadRequest(Stream s, long maxBytes, ref byte[] buffer)
     {
-        var head = new byte[4];
-        if (s.ReadAtLeast(head, 4, throwOnEndOfStream: false) < 4) return null;
+        Span<byte> head = stackalloc byte[4];
+        if (s.ReadAtLeast(head, 4, throwOnEndOfStream: false) < 4) return -1;
         int length = BinaryPrimitives.ReadInt32LittleEndian(head);
         if (length < 0 || length > maxBytes) throw new InvalidDataException($"a request of {length} bytes");
-        var data = new byte[length];
-        s.ReadExactly(data);
-        return data;
+        if (buffer.Length < length) buffer = new byte[length];
+        s.ReadExactly(buffer, 0, length);
+        return length;
     }
 
     public static void WriteImage(Stream s, int width, int height, RgbImage crop)
