@@ -18,7 +18,7 @@ static class BrowserBench
         Stats.Note($"load average before: {Stats.LoadAverage()}");
         var photo = Photos.TwelveMegapixelJpeg();
         await using var server = await AppServer.StartAsync("Release", args.Contains("--verbose")
-            ? new Dictionary<string, string> { ["Logging:LogLevel:AlexVis"] = "Debug" } : null);
+            ? new Dictionary<string, string> { ["Logging:LogLevel:AlexVis"] = "Debug" } : null, asDeployed: true);
         await using var chromium = await Chromium.LaunchAsync();
         var page = new ExplorePage(await chromium.NewPageAsync());
         long received = 0;

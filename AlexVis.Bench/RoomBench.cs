@@ -71,8 +71,8 @@ static class RoomBench
         await using (var redis = await RedisServer.StartAsync())
         {
             var shared = new Dictionary<string, string> { ["AlexVis:Rooms:Redis"] = redis.Configuration, ["AlexVis:Rooms:JoinsPerMinute"] = "1000" };
-            await using var one = await AppServer.StartAsync("Release", shared);
-            await using var two = await AppServer.StartAsync("Release", shared);
+            await using var one = await AppServer.StartAsync("Release", shared, asDeployed: true);
+            await using var two = await AppServer.StartAsync("Release", shared, asDeployed: true);
             var (lead, _, across) = await OpenClassAsync(teacherBrowser, one.Url, studentBrowser, two.Url, pages);
             Stats.Note($"two servers sharing Redis: the teacher on {one.Url}, {pages} Chromium students on {two.Url}");
             var (twoServers, _, _, _, twoP95s) = await FollowAsync(lead, across, [], rounds, pace, () => errors++);

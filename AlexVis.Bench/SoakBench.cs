@@ -26,7 +26,7 @@ static class SoakBench
         await using var server = await AppServer.StartAsync("Release", new Dictionary<string, string>
         {
             ["AlexVis:Circuits:DisconnectedCircuitRetentionPeriod"] = retention.ToString("c"),
-        });
+        }, asDeployed: true);
         string pid = server.ProcessId.ToString(CultureInfo.InvariantCulture);
         Stats.Note($"load average before: {Stats.LoadAverage()}; {students} students for {minutes} min against {server.Url}");
         await using var chromium = await Chromium.LaunchAsync(800, 600);

@@ -45,8 +45,16 @@ public sealed class AppServer : IAsyncDisposable
         Path.Combine(RepositoryRoot(), "AlexVis.Web", "bin", configuration, "net10.0", "AlexVis.Web.dll");
 
     /// <summary>Starts the app with the untrained model (no download) plus any extra configuration.</summary>
+    /// <param name="configuration">The build to run.</param>
+    /// <param name="settings">Configuration keys and values passed on the command line.</param>
+    /// <param name="readyTimeout">How long the model may take to become ready.</param>
+    /// <param name="asDeployed">
+    /// True for benchmarks: the garbage collector the app's own runtimeconfig asks for (server GC, the Web SDK's
+    /// default), as it runs for a class. False for tests: workstation GC, lighter when several servers, Chromium and
+    /// the test hosts share two cores.
+    /// </param>
     public static async Task<AppServer> StartAsync(string configuration = "Debug", IReadOnlyDictionary<string, string>? settings = null,
-        TimeSpan? readyTimeout = null)
+        TimeSpan? readyTimeout = null, bool asDeployed = false)
     {
         var dll = WebDll(configuration);
         if (!File.Exists(dll))
@@ -74,7 +82,7 @@ public sealed class AppServer : IAsyncDisposable
         foreach (var (k, v) in all)
             psi.ArgumentList.Add($"--{k}={v}");
         psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        psi.Environment["DOTNET_gcServer"] = "0";
+        if (!asDeployed) psi.Environment["DOTNET_gcServer"] = "0";
 
         var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start the web app");
         var server = new AppServer(process, url);
