@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace AlexVis.Model.Imaging;
 
 /// <summary>
@@ -30,7 +32,7 @@ internal static class PilResize
 
         // Horizontal pass into an 8-bit buffer, as Pillow does (it rounds and clips between passes). The buffer is
         // pooled: fresh memory faults page by page on a virtual machine, which cost more than this pass.
-        var temp = System.Buffers.ArrayPool<byte>.Shared.Rent(rows * w * 3);
+        var temp = ArrayPool<byte>.Shared.Rent(rows * w * 3);
         var s = src.Pixels;
         for (int r = 0; r < rows; r++)
         {
@@ -75,7 +77,7 @@ internal static class PilResize
                 dst[o + 2] = Clip8(s2);
             }
         }
-        System.Buffers.ArrayPool<byte>.Shared.Return(temp);
+        ArrayPool<byte>.Shared.Return(temp);
         return new RgbImage(w, h, dst);
     }
 

@@ -39,17 +39,11 @@ public static class DecodeWorker
         var buffer = Array.Empty<byte>();
         for (int length; (length = WorkerProtocol.ReadRequest(input, limits.MaxBytes, ref buffer)) >= 0;)
         {
-            var data = buffer.AsSpan(0, length);
             long pixels = 0;
             try
             {
-                // Pixels in pooled arrays, as the request is in one kept buffer (see WorkerProtocol.ReadRequest); a large
-                // image's are left to the collector below instead, so that one huge file is not kept for the rest.
-                var image = ImageDecoder.Decode(data, limits, draftForNetwork: draft, allocate: ArrayPool<byte>.Shared.Rent);
-                pixels = (long)image.Width * image.Height;
-                var crop = Preprocessing.Crop(image);
-                if (pixels <= LargeImagePixels) ArrayPool<byte>.Shared.Return(image.Pixels);
-                WorkerProtocol.WriteImage(output, image.Width, image.Height, crop);
+                var (width, height, crop) = Answer(buffer.AsSpan(0, length), limits, draft, out pixels);
+                WorkerProtocol.WriteImage(output, width, height, crop);
             }
             catch (ImageRejectedException e)
             {
@@ -65,6 +59,22 @@ public static class DecodeWorker
         return 0;
     }
 
+    /// <summary>
+    /// One file's answer: its decoded size and its 224 × 224 crop. <paramref name="pixels"/> is the decoded image's
+    /// pixel count as soon as it is known, also when making the crop then fails.
+    /// </summary>
+    static (int Width, int Height, RgbImage Crop) Answer(ReadOnlySpan<byte> data, ImageLimits limits, bool draft, out long pixels)
+    {
+        pixels = 0;
+        // Pixels in pooled arrays, as the request is in one kept buffer (see WorkerProtocol.ReadRequest); a large
+        // image's are left to the collector after the file instead, so that one huge file is not kept for the rest.
+        var image = ImageDecoder.Decode(data, limits, draftForNetwork: draft, allocate: ArrayPool<byte>.Shared.Rent);
+        pixels = (long)image.Width * image.Height;
+        var crop = Preprocessing.Crop(image);
+        if (pixels <= LargeImagePixels) ArrayPool<byte>.Shared.Return(image.Pixels);
+        return (image.Width, image.Height, crop);
+    }
+
     /// <summary>Decoded pixels above which a worker gives the memory back after the file rather than keeping it for the next.</summary>
     const long LargeImagePixels = 4_000_000;
 
@@ -72,19 +82,19 @@ public static class DecodeWorker
     internal const string TooMuchMemoryReason = "needed more memory to decode than AlexVis allows; it may be damaged, or too large a photo.";
 
     /// <summary>
-    /// Loads the native decoders and compiles the decode, draft and resize paths before the first real file, so that
-    /// the first students of a class wait no longer than the rest.
+    /// Loads the native decoders and compiles the decode, draft and resize paths, as a file goes through them, before
+    /// the first real file, so that the first students of a class wait no longer than the rest.
     /// </summary>
     static void WarmUp()
     {
         // A 1 × 1 grey PNG.
         byte[] png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNoAAAAggCBd81ytgAAAABJRU5ErkJggg==");
-        Preprocessing.Prepare(ImageDecoder.Decode(png, new ImageLimits()));
+        Answer(png, new ImageLimits(), draft: true, out _);
         // A JPEG large enough to be drafted (halved), made here rather than shipped.
         using var bitmap = new SKBitmap(new SKImageInfo(1100, 1030, SKColorType.Rgba8888, SKAlphaType.Opaque));
         bitmap.Erase(new SKColor(90, 140, 200));
         using var image = SKImage.FromBitmap(bitmap);
         using var jpeg = image.Encode(SKEncodedImageFormat.Jpeg, 80);
-        Preprocessing.Prepare(ImageDecoder.Decode(jpeg.ToArray(), new ImageLimits(), draftForNetwork: true));
+        Answer(jpeg.AsSpan(), new ImageLimits(), draft: true, out _);
     }
 }
