@@ -64,12 +64,14 @@ internal sealed class AlexNet : Module<Tensor, Tensor>
     /// <paramref name="last"/> (every layer by default) and hands each output to <paramref name="visit"/> with its
     /// catalogue index. <paramref name="relu"/>, when given, stands in for every ReLU (the attribution methods' ReLUs
     /// whose backward differs from ReLU's own); <paramref name="edit"/>, when given, may replace a layer's output
-    /// before anything sees it (switching channels off).
+    /// before anything sees it (switching channels off). A one-image fully connected layer is split across libtorch's
+    /// threads (<see cref="RowParallelLinear"/>).
     /// </summary>
     public Tensor ForwardLayers(Tensor input, Action<int, Tensor>? visit, Func<Tensor, Tensor>? relu = null, int last = int.MaxValue,
         int first = 0, Func<int, Tensor, Tensor>? edit = null)
     {
         var x = input;
+        int threads = torch.get_num_threads();
         for (int i = first; i < layers.Length && i <= last; i++)
         {
             if (i == firstClassifierLayer)
@@ -78,6 +80,7 @@ internal sealed class AlexNet : Module<Tensor, Tensor>
             {
                 TorchSharp.Modules.ReLU when relu is not null => relu(x),
                 TorchSharp.Modules.MaxPool2d => MaxPooling.Of(x, PoolKernel, PoolStride),
+                Linear linear when RowParallelLinear.Applies(x, threads) => RowParallelLinear.Forward(linear, x, threads),
                 var layer => layer.call(x),
             };
             if (edit is not null) x = edit(i, x);

@@ -93,9 +93,11 @@ public sealed class AlexNetModel : IDisposable
     {
         if (inputs.Count == 0) return [];
         int n = inputs.Count;
-        var batch = new float[n * ModelInput.Length];
-        for (int b = 0; b < n; b++)
-            inputs[b].Tensor.CopyTo(batch, b * ModelInput.Length);
+        // One image is its own batch: torch.tensor copies it anyway, and a 600 KB array per forward is fresh memory.
+        var batch = n == 1 ? inputs[0].Tensor : new float[n * ModelInput.Length];
+        if (n > 1)
+            for (int b = 0; b < n; b++)
+                inputs[b].Tensor.CopyTo(batch, b * ModelInput.Length);
         var run = Run(batch, n, [3, AlexNetLayers.InputSize, AlexNetLayers.InputSize], 0, ablation ?? Ablation.None);
         return Enumerable.Range(0, n).Select(b => Assemble(run, b, [], inputs[b].Crop, topK, ablation ?? Ablation.None)).ToArray();
     }
@@ -145,6 +147,9 @@ public sealed class AlexNetModel : IDisposable
             var x = torch.tensor(batch, [n, .. shape.Select(d => (long)d)]).to(device);
             var silenced = ablation.Layers.ToDictionary(p => p.Layer.Index,
                 p => torch.tensor(p.Channels.Select(c => (long)c).ToArray()).to(device));
+            // One scalar held to the end: an implicit one made per call could be finalised while libtorch still read
+            // it (the model bench's repeated retrace failed once in index_fill's "toFloat").
+            using var zero = 0f.ToScalar();
             var output = net.ForwardLayers(x, (i, t) =>
             {
                 int per = layers[i].Count;
@@ -152,7 +157,7 @@ public sealed class AlexNetModel : IDisposable
                 CopyOut(t, all);
                 for (int b = 0; b < n; b++)
                     captured[b][i] = n == 1 ? all : all.AsSpan(b * per, per).ToArray();
-            }, first: first, edit: silenced.Count == 0 ? null : (i, t) => silenced.TryGetValue(i, out var c) ? t.index_fill(1, c, 0) : t);
+            }, first: first, edit: silenced.Count == 0 ? null : (i, t) => silenced.TryGetValue(i, out var c) ? t.index_fill(1, c, zero) : t);
             var allProbs = new float[n * AlexNetLayers.ClassCount];
             CopyOut(torch.softmax(output, 1), allProbs);
             for (int b = 0; b < n; b++)
