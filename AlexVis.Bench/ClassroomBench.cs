@@ -16,7 +16,8 @@ namespace AlexVis.Bench;
 /// Chromium pages that are not uploading keep stepping through the layers; everyone steps at a brisk pace
 /// (<c>--pace-ms</c>, default a step every 500 ms); the pages have stepped through every layer once, unmeasured,
 /// before the first round. Prints the uploads' median and p95,
-/// the bystanders' step p95, every step's p95, their spread over the rounds and the load average.
+/// the bystanders' step p95, every step's p95, their spread over the rounds and the load average, and how the CPU was
+/// shared during the bursts between the server, its decoder workers and the stand-in browsers (<see cref="CpuShares"/>).
 /// </summary>
 static class ClassroomBench
 {
@@ -38,6 +39,7 @@ static class ClassroomBench
         var roundUploadMedians = new List<double>();
         var roundUploadP95s = new List<double>();
         var roundBystanderP95s = new List<double>();
+        var roundShares = new List<CpuShares>();
         int errors = 0;
 
         await using var chromium = await Chromium.LaunchAsync();
@@ -72,7 +74,14 @@ static class ClassroomBench
             var roundBystanders = new ConcurrentBag<double>();
             using var burstOver = new CancellationTokenSource();
             var bystanders = browserPages.Select(page => Task.Run(() => Bystander(page, pace, roundBystanders, burstOver.Token, () => Interlocked.Increment(ref errors)))).ToArray();
-            await Task.WhenAll(photos.Select(photo => Task.Run(() => Student(app.Services, photo, pace, serverSteps, roundUploads, () => Interlocked.Increment(ref errors)))));
+            // The CPU's shares over the burst: from the uploads' start until the last one is answered.
+            var burstStart = CpuShares.Read();
+            int unanswered = photos.Count;
+            var burstEnd = new TaskCompletionSource<CpuShares.Reading>(TaskCreationOptions.RunContinuationsAsynchronously);
+            void Answered() { if (Interlocked.Decrement(ref unanswered) == 0) burstEnd.TrySetResult(CpuShares.Read()); }
+            await Task.WhenAll(photos.Select(photo => Task.Run(() => Student(app.Services, photo, pace, serverSteps, roundUploads, Answered, () => Interlocked.Increment(ref errors)))));
+            var shares = CpuShares.Between(burstStart, await burstEnd.Task);
+            roundShares.Add(shares);
             burstOver.Cancel();
             await Task.WhenAll(bystanders);
             foreach (var u in roundUploads) uploads.Add(u);
@@ -81,7 +90,8 @@ static class ClassroomBench
             roundUploadP95s.Add(Stats.Percentile(roundUploads, 95));
             roundBystanderP95s.Add(Stats.Percentile(roundBystanders, 95));
             Stats.Note($"round {round + 1}: uploads median {Stats.Median(roundUploads):0} ms, p95 {Stats.Percentile(roundUploads, 95):0} ms; " +
-                $"bystander steps {roundBystanders.Count}, p95 {Stats.Percentile(roundBystanders, 95):0} ms; load {Stats.LoadAverage()}");
+                $"bystander steps {roundBystanders.Count}, p95 {Stats.Percentile(roundBystanders, 95):0} ms; burst CPU: server {shares.Server:P0}, " +
+                $"decoders {shares.Decoders:P0}, browsers {shares.Browsers:P0}; load {Stats.LoadAverage()}");
         }
         var wall = Stopwatch.GetElapsedTime(started).TotalSeconds;
 
@@ -102,6 +112,14 @@ static class ClassroomBench
         Stats.Print("bystander_step_ms_median", Stats.Median(bystanderSteps));
         Stats.Print("bystander_step_ms_p95", Stats.Percentile(bystanderSteps, 95));
         Stats.Print("bystander_step_ms_p95_spread", roundBystanderP95s.Max() - roundBystanderP95s.Min());
+        // Shares of all cores' time during the bursts (median over the rounds, then the spread): what the decoders got,
+        // and what the stand-in browsers took that students' own computers would in a classroom.
+        foreach (var (name, share) in new (string, Func<CpuShares, double>)[] { ("server", c => c.Server), ("decoders", c => c.Decoders), ("browsers", c => c.Browsers) })
+        {
+            var values = roundShares.Select(share).ToList();
+            Stats.Print($"burst_cpu_share_{name}", Stats.Median(values));
+            Stats.Print($"burst_cpu_share_{name}_spread", values.Max() - values.Min());
+        }
         Stats.Print("wall_seconds", wall);
         foreach (var (name, values) in metrics.OrderBy(m => m.Key))
         {
@@ -170,7 +188,7 @@ static class ClassroomBench
 
     /// <summary>One student through the circuit's own state pieces and the shared figures, as the page calls them.</summary>
     static async Task Student(IServiceProvider services, (string Name, byte[] Bytes) photo, TimeSpan pace, ConcurrentBag<double> steps,
-        ConcurrentBag<double> uploads, Action error)
+        ConcurrentBag<double> uploads, Action answered, Action error)
     {
         await using var scope = services.CreateAsyncScope();
         var loader = scope.ServiceProvider.GetRequiredService<ImageLoader>();
@@ -179,7 +197,10 @@ static class ClassroomBench
         try
         {
             var t = Stopwatch.GetTimestamp();
-            if (await loader.UploadAsync(new MemoryStream(photo.Bytes), photo.Bytes.Length, photo.Name) is { } message)
+            string? message;
+            try { message = await loader.UploadAsync(new MemoryStream(photo.Bytes), photo.Bytes.Length, photo.Name); }
+            finally { answered(); }
+            if (message is not null)
             {
                 Stats.Note($"{photo.Name}: {message}");
                 error();
