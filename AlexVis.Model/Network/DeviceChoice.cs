@@ -21,7 +21,8 @@ public static partial class TorchRuntime
     /// Spins an idle libgomp thread makes before it sleeps, unless the user set <c>GOMP_SPINCOUNT</c> or
     /// <c>OMP_WAIT_POLICY</c>. libgomp's default (300,000) keeps a core busy for milliseconds after every parallel
     /// region; the one-image linear layers (<see cref="RowParallelLinear"/>) then shared that core with a spinning
-    /// thread, and fc6 took 5.3–5.5 ms instead of 2.9. 3,000 left the convolutions' times as they were.
+    /// thread, and fc6 took 5.3–5.5 ms instead of 2.9. 3,000 left the convolutions' times as they were. Set only when
+    /// the first initialisation asks for more than one thread.
     /// </summary>
     public const string OpenMpSpinCount = "3000";
     static readonly object gate = new();
@@ -36,7 +37,8 @@ public static partial class TorchRuntime
             try
             {
                 // libgomp reads its settings once, when libtorch loads it: before the first call into TorchSharp.
-                if (threads is null && OperatingSystem.IsLinux()
+                // Only for more than one thread, where the split applies; the app's default (one per forward) keeps libgomp's own.
+                if (threads is null && intraOpThreads > 1 && OperatingSystem.IsLinux()
                     && Environment.GetEnvironmentVariable("GOMP_SPINCOUNT") is null && Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is null)
                     setenv("GOMP_SPINCOUNT", OpenMpSpinCount, 0);
                 if (threads != intraOpThreads)
