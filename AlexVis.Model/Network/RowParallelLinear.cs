@@ -8,8 +8,9 @@ namespace AlexVis.Model.Network;
 /// A one-image fully connected layer split by output rows over libtorch's intra-op threads. libtorch hands a
 /// batch-1 linear to MKL's matrix–vector product on one thread whatever that count is, and AlexNet's fc6 and fc7 are
 /// 151 MB and 67 MB of weights read once per image: on two threads they took 5.3–5.5 and 2.0–2.5 ms of a 15–17 ms
-/// forward here, split 2.9 and 1.65 (with <see cref="TorchRuntime.OpenMpSpinCount"/>). Each output is still one row's dot product by the same kernel, so the values are
-/// bit-identical to <c>functional.linear</c> (tested on fc6's, fc7's and fc8's shapes).
+/// forward here, split 2.9 and 1.65 (with <see cref="TorchRuntime.OpenMpSpinCount"/>). Each output is still one row's
+/// dot product by the same kernel, so the values are bit-identical to <c>functional.linear</c> (tested on fc6's, fc7's
+/// and fc8's shapes).
 /// </summary>
 internal static class RowParallelLinear
 {
