@@ -62,7 +62,7 @@ public class CompareBrowserTests(BrowserFixture app, ITestOutputHelper output)
         // B alone, then A alone: their own montages (no symmetric scale), the address says so.
         await page.Page.Locator("[data-testid=compare-b]").ClickAsync();
         await page.Page.WaitForFunctionAsync("() => { const k = document.querySelector('[data-testid=montage]').dataset.montageKey || ''; return !k.includes('~minus~') && !k.endsWith('.s'); }");
-        Assert.Contains("view=b", page.Page.Url);
+        await page.Page.WaitForURLAsync(url => url.Contains("view=b"));
         var bKey = await page.MontageKeyAsync();
         await page.Page.Locator("[data-testid=compare-a]").ClickAsync();
         await page.Page.WaitForFunctionAsync("k => document.querySelector('[data-testid=montage]').dataset.montageKey !== k", bKey);
@@ -72,6 +72,6 @@ public class CompareBrowserTests(BrowserFixture app, ITestOutputHelper output)
         // Stop comparing: one photo again.
         await page.Page.Locator("[data-testid=compare-close]").ClickAsync();
         await page.Page.WaitForFunctionAsync("() => document.querySelectorAll('[data-testid=predictions]').length === 1");
-        Assert.DoesNotContain("compare=", page.Page.Url);
+        await page.Page.WaitForURLAsync(url => !url.Contains("compare="));
     }
 }

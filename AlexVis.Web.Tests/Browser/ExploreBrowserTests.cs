@@ -30,7 +30,8 @@ public class ExploreBrowserTests(BrowserFixture app, ITestOutputHelper output)
             await page.Page.Keyboard.PressAsync("ArrowRight");
             await page.WaitForLayerAsync(layer.Index, layer.IsSpatial);
             Assert.Equal(layer.Label, await page.LayerLabelAsync());
-            Assert.Contains($"layer={layer.Alias}", page.Page.Url);
+            // The address follows once the state rests (Display:AddressRestMs).
+            await page.Page.WaitForURLAsync(url => url.Contains($"layer={layer.Alias}"));
             if (layer.Alias is "conv5" or "fc8") await Shot(page, $"02-{layer.Alias}");
         }
         // And back down again.
@@ -111,7 +112,7 @@ public class ExploreBrowserTests(BrowserFixture app, ITestOutputHelper output)
         var (x, y) = await page.CellPointAsync(19, 27, 27);
         await page.Page.Mouse.ClickAsync(x, y);
         await page.Page.Locator("[data-testid=channel-title]", new() { HasTextString = "channel 19" }).WaitForAsync();
-        Assert.Contains("channel=19", page.Page.Url);
+        await page.Page.WaitForURLAsync(url => url.Contains("channel=19"));
         await page.Page.WaitForFunctionAsync("() => document.querySelector('[data-testid=channel-stats]')?.textContent.includes('max')");
         var stats = await page.Page.Locator("[data-testid=channel-stats]").InnerTextAsync();
         var values = Enumerable.Range(0, 55 * 55).Select(i => PyTorchConv1(19, i / 55, i % 55)).ToArray();
@@ -181,7 +182,7 @@ public class ExploreBrowserTests(BrowserFixture app, ITestOutputHelper output)
         await page.Page.Locator("[data-testid=image-name]", new() { HasTextString = "rocket.jpg" }).WaitForAsync(new() { Timeout = 30_000 });
         await page.Page.WaitForFunctionAsync("old => document.querySelector('[data-testid=crop]').getAttribute('src') !== old", crop);
         Assert.Equal(OracleTop5("rocket"), await page.PredictionsAsync());
-        Assert.DoesNotContain("sample=", page.Page.Url);
+        await page.Page.WaitForURLAsync(url => !url.Contains("sample="));
         await page.Page.WaitForFunctionAsync("old => document.querySelector('[data-testid=montage]').dataset.montageKey !== old", montage);
         await Shot(page, "06-uploaded");
     }

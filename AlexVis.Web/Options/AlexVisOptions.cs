@@ -118,6 +118,13 @@ public sealed class DisplayOptions
     [Range(16 * 1024, 16 * 1024 * 1024)]
     public int MaxMontageBytes { get; set; } = 140 * 1024;
 
+    /// <summary>
+    /// How long the page's state must rest before the address bar follows it, in ms (0: at once). Writing the address
+    /// costs the page a few ms of its main thread, so a sweep through the layers writes it once, when it stops.
+    /// </summary>
+    [Range(0, 5000)]
+    public int AddressRestMs { get; set; } = 300;
+
     /// <summary>Filters per page for layers deeper than conv1.</summary>
     [Range(1, 256)]
     public int KernelPageSize { get; set; } = 16;

@@ -1,7 +1,10 @@
 using AlexVis.Model.Network;
 using AlexVis.Web.Components.Pages.Explore;
+using AlexVis.Web.Options;
+using Microsoft.Extensions.Options;
 using AlexVis.Web.State;
 using AlexVis.Web.Tests.Support;
+using Bunit.TestDoubles;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 
@@ -35,7 +38,33 @@ public class ExploreTests : ComponentTest
         cut.WaitForAssertion(() => Assert.NotNull(Loader.Image), TimeSpan.FromSeconds(30));
         await cut.InvokeAsync(() => Selection.SelectLayer(AlexNetLayers.Get("relu4")));
         await cut.InvokeAsync(() => Selection.SelectChannel(12));
-        cut.WaitForAssertion(() => Assert.Equal(["channel=12", "layer=relu4", "sample=chelsea"], new Uri(nav.Uri).Query.TrimStart('?').Split('&').Order()));
+        // Written once the selection rests (Display:AddressRestMs).
+        cut.WaitForAssertion(() => Assert.Equal(["channel=12", "layer=relu4", "sample=chelsea"], new Uri(nav.Uri).Query.TrimStart('?').Split('&').Order()),
+            TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task A_sweep_through_the_layers_writes_the_address_once_when_it_rests()
+    {
+        await StartModelAsync();
+        // Long enough that no gap between the steps below reaches it on a busy machine.
+        Services.GetRequiredService<IOptions<AlexVisOptions>>().Value.Display.AddressRestMs = 2000;
+        var nav = (BunitNavigationManager)Services.GetRequiredService<NavigationManager>();
+        nav.NavigateTo("/?sample=chelsea&layer=conv1");
+        var cut = Render<AlexVis.Web.Components.Pages.Explore.Explore>();
+        cut.WaitForAssertion(() => Assert.NotNull(Loader.Image), TimeSpan.FromSeconds(30));
+        var written = new List<string>();
+        var rested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        nav.LocationChanged += (_, e) =>
+        {
+            written.Add(e.Location);
+            if (e.Location.Contains("layer=pool2")) rested.TrySetResult();
+        };
+        foreach (var alias in new[] { "relu1", "pool1", "conv2", "relu2", "pool2" })
+            await cut.InvokeAsync(() => Selection.SelectLayer(AlexNetLayers.Get(alias)));
+        await rested.Task.WaitAsync(TimeSpan.FromSeconds(20)); // no render follows the write for bUnit to wait on
+        Assert.Equal([nav.Uri], written);
+        Assert.True(nav.History.First().Options.ReplaceHistoryEntry); // a step replaces the entry: Back leaves the page
     }
 
     [Fact]
