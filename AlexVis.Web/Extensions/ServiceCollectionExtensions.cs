@@ -74,6 +74,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<CircuitThread>();
         services.AddScoped<ThemeState>();
         services.AddScoped<SelectionState>();
+        services.AddScoped<AddressState>();
         services.AddScoped<ImageLoader>();
         services.AddScoped<ShownImage>();
         services.AddScoped<OwnPhotos>();

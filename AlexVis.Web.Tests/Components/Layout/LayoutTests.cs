@@ -46,4 +46,18 @@ public class LayoutTests : ComponentTest
         await StartModelAsync();
         cut.WaitForAssertion(() => Assert.Contains("untrained weights", cut.Find("[data-testid=weights-chip]").TextContent));
     }
+
+    [Fact]
+    public void The_language_switch_goes_back_to_the_address_the_page_means_even_before_the_address_bar_shows_it()
+    {
+        var nav = Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>();
+        nav.NavigateTo("/?sample=chelsea&layer=conv1");
+        Render<MudBlazor.MudPopoverProvider>();
+        var cut = Render<LanguageSwitch>();
+        Services.GetRequiredService<AddressState>().Intend(nav.ToAbsoluteUri("/?sample=chelsea&layer=pool2").ToString());
+        cut.Find("[data-testid=language-switch]").Click();
+        var reload = nav.ToBaseRelativePath(nav.Uri); // culture/<the other language>?back=…
+        Assert.StartsWith("culture/", reload);
+        Assert.EndsWith("?back=" + Uri.EscapeDataString("/?sample=chelsea&layer=pool2"), reload);
+    }
 }
