@@ -12,9 +12,9 @@ namespace AlexVis.Bench;
 /// <summary>
 /// Forward + capture time against PyTorch's plain forward on the same input, weights and thread count, in
 /// alternating rounds (ours, PyTorch's, PyTorch's, ours, …) with PyTorch kept alive as a child process, so that
-/// whatever else the machine does weighs on both sides; the ratio is the median of the per-round ratios, with its
-/// spread. Also the forward against the arithmetic floor (AlexNet's 1.43 GFLOP at the GEMM rate measured in this
-/// run) and the process's resident memory growth over 1000 traces.
+/// whatever else the machine does weighs on both sides, and a pause after each half; the ratio is the median of the
+/// per-round ratios, with its spread. Also the forward against the arithmetic floor (AlexNet's 1.43 GFLOP at the GEMM
+/// rate measured in this run) and the process's resident memory growth over 1000 traces.
 /// </summary>
 static class ModelBench
 {
@@ -26,6 +26,9 @@ static class ModelBench
         int threads = (int)Stats.Option(args, "--threads", 2);
         int rounds = (int)Stats.Option(args, "--rounds", 15);
         int perRound = (int)Stats.Option(args, "--iterations", 10);
+        // A pause after each half: both sides' OpenMP threads (libgomp in each) spin for a while after a forward (PyTorch's
+        // process used 80 ms of CPU in the 50 ms after it answered), which would land on the other side's first forwards.
+        int settle = (int)Stats.Option(args, "--settle-ms", 200);
         var root = AppServer.RepositoryRoot();
         var crop = Path.Combine(root, "AlexVis.Model.Tests", "TestData", "oracle", "chelsea", "crop.png");
         Stats.Note($"load average before: {Stats.LoadAverage()}");
@@ -34,6 +37,8 @@ static class ModelBench
         var image = ImageDecoder.Decode(File.ReadAllBytes(crop), new ImageLimits());
         var input = ModelInput.FromCrop(image);
         Stats.Print("threads", threads);
+        // Which large-object threshold this run has (Directory.Build.props sets it; a DOTNET_ variable overrides it).
+        Stats.Print("gc_loh_threshold_bytes", Convert.ToDouble(GC.GetConfigurationVariables()["LOHThreshold"], CultureInfo.InvariantCulture));
 
         // Our forward alone (no copies out), for the cost of capturing.
         var plain = Measure(10, 50, () =>
@@ -53,8 +58,10 @@ static class ModelBench
         {
             // Alternate who goes first, so a slow drift of the machine favours neither.
             double a = 0, b = 0;
-            if (r % 2 == 0) { a = Stats.Median(Measure(0, perRound, () => model.Trace(input))); b = pytorch?.Run(perRound) ?? double.NaN; }
-            else { b = pytorch?.Run(perRound) ?? double.NaN; a = Stats.Median(Measure(0, perRound, () => model.Trace(input))); }
+            double Ours() { var m = Stats.Median(Measure(0, perRound, () => model.Trace(input))); Thread.Sleep(settle); return m; }
+            double Theirs() { var m = pytorch?.Run(perRound) ?? double.NaN; Thread.Sleep(settle); return m; }
+            if (r % 2 == 0) { a = Ours(); b = Theirs(); }
+            else { b = Theirs(); a = Ours(); }
             ours.Add(a);
             theirs.Add(b);
             ratios.Add(a / b);

@@ -25,7 +25,7 @@ return mode switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project AlexVis.Bench [-- model [--threads N] [--rounds 15] | browser [--rounds 3] [--verbose] | classroom [--rounds 3] [--students 44] [--pages 4] | soak [--minutes 10] [--students 40] [--think 30] | room [--rounds 3] [--sessions 36] [--pages 4] [--pace-ms 700]]");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project AlexVis.Bench [-- model [--threads N] [--rounds 15] [--settle-ms 200] | browser [--rounds 3] [--verbose] | classroom [--rounds 3] [--students 44] [--pages 4] | soak [--minutes 10] [--students 40] [--think 30] | room [--rounds 3] [--sessions 36] [--pages 4] [--pace-ms 700]]");
     return 2;
 }
 

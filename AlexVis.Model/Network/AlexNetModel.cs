@@ -153,7 +153,8 @@ public sealed class AlexNetModel : IDisposable
             var output = net.ForwardLayers(x, (i, t) =>
             {
                 int per = layers[i].Count;
-                var all = new float[n * per];
+                // Not zeroed first: CopyOut writes every element, and zeroing was another pass over 4.4 MB a photo.
+                var all = GC.AllocateUninitializedArray<float>(n * per);
                 CopyOut(t, all);
                 for (int b = 0; b < n; b++)
                     captured[b][i] = n == 1 ? all : all.AsSpan(b * per, per).ToArray();
@@ -204,7 +205,11 @@ public sealed class AlexNetModel : IDisposable
     internal static void CopyOut(Tensor t, float[] destination)
     {
         var host = t.device_type == DeviceType.CPU && t.is_contiguous() ? t : t.cpu().contiguous();
-        MemoryMarshal.Cast<byte, float>(host.bytes).CopyTo(destination);
+        var values = MemoryMarshal.Cast<byte, float>(host.bytes);
+        // Exactly as long: a capture array is not zeroed, so a shorter tensor would leave stale memory in it.
+        if (values.Length != destination.Length)
+            throw new InvalidOperationException($"A tensor of {values.Length} values does not fill {destination.Length}.");
+        values.CopyTo(destination);
     }
 
     /// <summary>A float tensor's values, on the host, copied as one block (see <see cref="CopyOut"/>).</summary>
