@@ -15,6 +15,7 @@ static class InProcessApp
     /// <summary>Starts the app on a free loopback port, once the model is loaded and the decoders are warm.</summary>
     public static async Task<(WebApplication App, string Url)> StartAsync(string[] args)
     {
+        Stats.RuntimeSettings(); // the app runs in this process, with the bench's runtime settings
         var webOutput = Path.GetDirectoryName(AppServer.WebDll("Release"))!;
         var url = $"http://127.0.0.1:{AppServer.FreePort()}";
         string[] settings =

@@ -37,8 +37,7 @@ static class ModelBench
         var image = ImageDecoder.Decode(File.ReadAllBytes(crop), new ImageLimits());
         var input = ModelInput.FromCrop(image);
         Stats.Print("threads", threads);
-        // Which large-object threshold this run has (Directory.Build.props sets it; a DOTNET_ variable overrides it).
-        Stats.Print("gc_loh_threshold_bytes", Convert.ToDouble(GC.GetConfigurationVariables()["LOHThreshold"], CultureInfo.InvariantCulture));
+        Stats.RuntimeSettings();
 
         // Our forward alone (no copies out), for the cost of capturing.
         var plain = Measure(10, 50, () =>

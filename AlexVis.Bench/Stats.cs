@@ -19,6 +19,17 @@ static class Stats
     public static void Print(string name, double value) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}={value:0.###}"));
 
+    /// <summary>
+    /// The runtime settings this process measures with: the GC's large-object threshold as the GC has it (a DOTNET_
+    /// variable overrides Directory.Build.props) and the thread pool's spin limit as the runtimeconfig gives it (-1: none).
+    /// </summary>
+    public static void RuntimeSettings()
+    {
+        Print("gc_loh_threshold_bytes", Convert.ToDouble(GC.GetConfigurationVariables()["LOHThreshold"], CultureInfo.InvariantCulture));
+        Print("threadpool_spin_limit", AppContext.GetData("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit") is { } spin
+            ? Convert.ToDouble(spin, CultureInfo.InvariantCulture) : -1);
+    }
+
     public static void Note(string text) => Console.WriteLine("# " + text);
 
     /// <summary>The 1-, 5- and 15-minute load averages, as /proc/loadavg gives them.</summary>
