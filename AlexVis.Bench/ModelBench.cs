@@ -52,13 +52,13 @@ static class ModelBench
         var ours = new List<double>();
         var theirs = new List<double>();
         var ratios = new List<double>();
+        double Ours() { var m = Stats.Median(Measure(0, perRound, () => model.Trace(input))); Thread.Sleep(settle); return m; }
+        double Theirs() { var m = pytorch?.Run(perRound) ?? double.NaN; Thread.Sleep(settle); return m; }
         Measure(10, 0, () => model.Trace(input));
         for (int r = 0; r < rounds; r++)
         {
             // Alternate who goes first, so a slow drift of the machine favours neither.
-            double a = 0, b = 0;
-            double Ours() { var m = Stats.Median(Measure(0, perRound, () => model.Trace(input))); Thread.Sleep(settle); return m; }
-            double Theirs() { var m = pytorch?.Run(perRound) ?? double.NaN; Thread.Sleep(settle); return m; }
+            double a, b;
             if (r % 2 == 0) { a = Ours(); b = Theirs(); }
             else { b = Theirs(); a = Ours(); }
             ours.Add(a);
