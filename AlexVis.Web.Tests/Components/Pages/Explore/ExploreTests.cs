@@ -38,31 +38,10 @@ public class ExploreTests : ComponentTest
         cut.WaitForAssertion(() => Assert.NotNull(Loader.Image), TimeSpan.FromSeconds(30));
         await cut.InvokeAsync(() => Selection.SelectLayer(AlexNetLayers.Get("relu4")));
         await cut.InvokeAsync(() => Selection.SelectChannel(12));
-        // Written once the selection rests (Display:AddressRestMs).
-        await AddressAsync(nav, uri => uri.Contains("channel=12"));
+        // Written once the selection rests (Display:AddressRestMs), which renders nothing: bUnit's WaitForAssertion,
+        // which looks again only on a render, would not see it.
+        await Wait.Until(() => nav.Uri.Contains("channel=12"), "the address written", TimeSpan.FromSeconds(20));
         Assert.Equal(["channel=12", "layer=relu4", "sample=chelsea"], new Uri(nav.Uri).Query.TrimStart('?').Split('&').Order());
-    }
-
-    /// <summary>
-    /// Waits until the address satisfies <paramref name="done"/>: bUnit's WaitForAssertion looks again only when the
-    /// page renders, and writing the address, once the state rests, renders nothing.
-    /// </summary>
-    static async Task AddressAsync(NavigationManager nav, Func<string, bool> done)
-    {
-        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        void Check(object? sender, Microsoft.AspNetCore.Components.Routing.LocationChangedEventArgs e)
-        {
-            if (done(e.Location)) reached.TrySetResult();
-        }
-        nav.LocationChanged += Check;
-        try
-        {
-            if (!done(nav.Uri)) await reached.Task.WaitAsync(TimeSpan.FromSeconds(20));
-        }
-        finally
-        {
-            nav.LocationChanged -= Check;
-        }
     }
 
     [Fact]
@@ -76,11 +55,11 @@ public class ExploreTests : ComponentTest
         var cut = Render<AlexVis.Web.Components.Pages.Explore.Explore>();
         cut.WaitForAssertion(() => Assert.NotNull(Loader.Image), TimeSpan.FromSeconds(30));
         var written = new List<string>();
-        nav.LocationChanged += (_, e) => written.Add(e.Location);
-        var rested = AddressAsync(nav, uri => uri.Contains("layer=pool2"));
+        nav.LocationChanged += (_, e) => { lock (written) written.Add(e.Location); };
         foreach (var alias in new[] { "relu1", "pool1", "conv2", "relu2", "pool2" })
             await cut.InvokeAsync(() => Selection.SelectLayer(AlexNetLayers.Get(alias)));
-        await rested;
+        // Waits for the write as it is told (on the renderer's thread), not for the Uri set just before telling.
+        await Wait.Until(() => { lock (written) return written.Any(uri => uri.Contains("layer=pool2")); }, "the address written", TimeSpan.FromSeconds(20));
         Assert.Equal([nav.Uri], written);
         Assert.True(nav.History.First().Options.ReplaceHistoryEntry); // a step replaces the entry: Back leaves the page
     }
