@@ -82,6 +82,39 @@ public class ExploreBrowserTests(BrowserFixture app, ITestOutputHelper output)
         if (channel == 12) await Shot(page, "03-hover");
     }
 
+    [Theory]
+    [InlineData(18)]
+    [InlineData(464)]
+    [InlineData(999)]
+    public async Task Hovering_fc8_near_a_class_shows_that_class_its_name_and_pytorchs_score(int near)
+    {
+        var logits = PyTorchLogits("chelsea");
+        var page = await app.OpenAsync("?sample=chelsea&layer=fc8");
+        var fc8 = AlexNetLayers.Get("fc8");
+        await page.WaitForLayerAsync(fc8.Index, fc8.IsSpatial);
+        // Where plotly's own x axis puts the class: the mouse lands within a pixel of it (a class is under a pixel wide).
+        var point = await page.Page.EvaluateAsync<double[]>("""
+            k => {
+              const gd = document.querySelector('[data-testid=units]'), box = gd.getBoundingClientRect();
+              const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+              return [box.left + xa._offset + xa.l2p(k), box.top + ya._offset + ya._length / 2];
+            }
+            """, near);
+        await page.Page.Mouse.MoveAsync((float)point[0], (float)point[1]);
+        await page.Page.WaitForFunctionAsync("() => document.querySelectorAll('[data-testid=units] .hoverlayer .hovertext tspan.line').length >= 2");
+        var lines = await page.Page.EvaluateAsync<string[]>("() => [...document.querySelectorAll('[data-testid=units] .hoverlayer .hovertext tspan.line')].map(t => t.textContent)");
+        // "class k: name" then the score: the class told, its name and its score must all be the same class's.
+        var told = System.Text.RegularExpressions.Regex.Match(lines[0], @"^class (\d+): (.+)$");
+        Assert.True(told.Success, $"hover: {string.Join(" / ", lines)}");
+        int k = int.Parse(told.Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.InRange(k, near - 2, near + 2);
+        Assert.Equal(AlexVis.Model.Labels.ImageNetClasses.Names[k], told.Groups[2].Value);
+        double shown = double.Parse(lines[1], CultureInfo.InvariantCulture), expected = logits[k];
+        double unit = Math.Pow(10, Math.Floor(Math.Log10(Math.Abs(expected))) - 3);
+        Assert.True(Math.Abs(shown - expected) <= 0.5 * unit * (1 + 1e-9), $"class {k}: shown {lines[1]}, PyTorch {expected:R}");
+        output.WriteLine($"near {near}: {string.Join(" / ", lines)} | PyTorch {expected:R}");
+    }
+
     [Fact]
     public async Task Moving_across_cells_of_a_known_channel_needs_no_server_round_trip()
     {
@@ -254,6 +287,14 @@ public class ExploreBrowserTests(BrowserFixture app, ITestOutputHelper output)
         f.Position = ((channel * 55L + row) * 55 + column) * 4;
         f.ReadExactly(bytes);
         return BitConverter.ToSingle(bytes);
+    }
+
+    /// <summary>PyTorch's 1000 fc8 outputs for a sample, from the oracle's values file.</summary>
+    static float[] PyTorchLogits(string name)
+    {
+        var at = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(oracle, name, "meta.json"))).RootElement.GetProperty("logits");
+        var bytes = File.ReadAllBytes(Path.Combine(oracle, name, "values.bin"));
+        return System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes.AsSpan(at.GetProperty("offset").GetInt32(), at.GetProperty("count").GetInt32() * 4)).ToArray();
     }
 
     static int[] OracleTop5(string name) =>
