@@ -32,10 +32,8 @@ public sealed class ExplorePage(IPage page)
     public Task<string?> MontageKeyAsync() => Page.EvaluateAsync<string?>("() => document.querySelector('[data-testid=montage]')?.dataset.montageKey ?? null");
 
     /// <summary>Client coordinates of a montage cell's centre, through plotly's own axis mapping.</summary>
-    public async Task<(float X, float Y)> CellPointAsync(int channel, int row, int column)
-    {
-        await Page.Locator("[data-testid=montage]").ScrollIntoViewIfNeededAsync();
-        var json = await Page.EvaluateAsync<string>(@"([c, r, k]) => {
+    public Task<(float X, float Y)> CellPointAsync(int channel, int row, int column) =>
+        PointAsync("[data-testid=montage]", @"([c, r, k]) => {
             const el = document.querySelector('[data-testid=montage]');
             const layout = JSON.parse(el.dataset.layout);
             const fl = el._fullLayout;
@@ -44,21 +42,33 @@ public sealed class ExplorePage(IPage page)
             const y = Math.floor(c / layout.columns) * (layout.tileHeight + layout.gap) + r;
             return JSON.stringify({ x: drag.left + fl.xaxis.c2p(x), y: drag.top + fl.yaxis.c2p(y) });
         }", new[] { channel, row, column });
-        var p = JsonDocument.Parse(json).RootElement;
-        return ((float)p.GetProperty("x").GetDouble(), (float)p.GetProperty("y").GetDouble());
-    }
 
     /// <summary>Client coordinates of a cell's centre in the open channel's heatmap, through plotly's own axis mapping.</summary>
-    public async Task<(float X, float Y)> ChannelCellPointAsync(int row, int column)
-    {
-        await Page.Locator("[data-testid=channel-heatmap]").ScrollIntoViewIfNeededAsync();
-        var json = await Page.EvaluateAsync<string>(@"([r, k]) => {
+    public Task<(float X, float Y)> ChannelCellPointAsync(int row, int column) =>
+        PointAsync("[data-testid=channel-heatmap]", @"([r, k]) => {
             const el = document.querySelector('[data-testid=channel-heatmap]');
             const fl = el._fullLayout;
             const drag = el.querySelector('.nsewdrag').getBoundingClientRect();
             return JSON.stringify({ x: drag.left + fl.xaxis.c2p(k), y: drag.top + fl.yaxis.c2p(r) });
         }", new[] { row, column });
-        var p = JsonDocument.Parse(json).RootElement;
+
+    /// <summary>
+    /// Client coordinates of a unit (fc8: a class) in a fully connected layer's plot, halfway up its plot area, through
+    /// plotly's own axis mapping; a unit is under a pixel wide, so the mouse lands within a unit or two of it.
+    /// </summary>
+    public Task<(float X, float Y)> UnitPointAsync(int unit) =>
+        PointAsync("[data-testid=units]", @"k => {
+            const el = document.querySelector('[data-testid=units]');
+            const fl = el._fullLayout;
+            const drag = el.querySelector('.nsewdrag').getBoundingClientRect();
+            return JSON.stringify({ x: drag.left + fl.xaxis.c2p(k), y: drag.top + drag.height / 2 });
+        }", unit);
+
+    // Scrolls the figure into view and runs a script that returns a point as JSON { x, y }.
+    async Task<(float X, float Y)> PointAsync(string figure, string script, object argument)
+    {
+        await Page.Locator(figure).ScrollIntoViewIfNeededAsync();
+        var p = JsonDocument.Parse(await Page.EvaluateAsync<string>(script, argument)).RootElement;
         return ((float)p.GetProperty("x").GetDouble(), (float)p.GetProperty("y").GetDouble());
     }
 

@@ -75,9 +75,7 @@ public class ExploreBrowserTests(BrowserFixture app, ITestOutputHelper output)
         var hover = await page.HoverCellAsync(channel, row, column);
         Assert.Equal((channel, row, column), (hover.Channel, hover.Row, hover.Column));
         Assert.Equal(expected, float.Parse(hover.Exact, CultureInfo.InvariantCulture));
-        double shown = double.Parse(hover.Shown, CultureInfo.InvariantCulture);
-        double unit = Math.Pow(10, Math.Floor(Math.Log10(Math.Abs(expected))) - 3);
-        Assert.True(Math.Abs(shown - expected) <= 0.5 * unit * (1 + 1e-9), $"shown {hover.Shown}, PyTorch {expected:R}");
+        AssertFourDigits(hover.Shown, expected, $"conv1[{channel},{row},{column}]");
         output.WriteLine($"conv1[{channel},{row},{column}]: shown {hover.Shown}, PyTorch {expected:R}");
         if (channel == 12) await Shot(page, "03-hover");
     }
@@ -92,15 +90,8 @@ public class ExploreBrowserTests(BrowserFixture app, ITestOutputHelper output)
         var page = await app.OpenAsync("?sample=chelsea&layer=fc8");
         var fc8 = AlexNetLayers.Get("fc8");
         await page.WaitForLayerAsync(fc8.Index, fc8.IsSpatial);
-        // Where plotly's own x axis puts the class: the mouse lands within a pixel of it (a class is under a pixel wide).
-        var point = await page.Page.EvaluateAsync<double[]>("""
-            k => {
-              const gd = document.querySelector('[data-testid=units]'), box = gd.getBoundingClientRect();
-              const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
-              return [box.left + xa._offset + xa.l2p(k), box.top + ya._offset + ya._length / 2];
-            }
-            """, near);
-        await page.Page.Mouse.MoveAsync((float)point[0], (float)point[1]);
+        var (x, y) = await page.UnitPointAsync(near);
+        await page.Page.Mouse.MoveAsync(x, y);
         await page.Page.WaitForFunctionAsync("() => document.querySelectorAll('[data-testid=units] .hoverlayer .hovertext tspan.line').length >= 2");
         var lines = await page.Page.EvaluateAsync<string[]>("() => [...document.querySelectorAll('[data-testid=units] .hoverlayer .hovertext tspan.line')].map(t => t.textContent)");
         // "class k: name" then the score: the class told, its name and its score must all be the same class's.
@@ -109,10 +100,8 @@ public class ExploreBrowserTests(BrowserFixture app, ITestOutputHelper output)
         int k = int.Parse(told.Groups[1].Value, CultureInfo.InvariantCulture);
         Assert.InRange(k, near - 2, near + 2);
         Assert.Equal(AlexVis.Model.Labels.ImageNetClasses.Names[k], told.Groups[2].Value);
-        double shown = double.Parse(lines[1], CultureInfo.InvariantCulture), expected = logits[k];
-        double unit = Math.Pow(10, Math.Floor(Math.Log10(Math.Abs(expected))) - 3);
-        Assert.True(Math.Abs(shown - expected) <= 0.5 * unit * (1 + 1e-9), $"class {k}: shown {lines[1]}, PyTorch {expected:R}");
-        output.WriteLine($"near {near}: {string.Join(" / ", lines)} | PyTorch {expected:R}");
+        AssertFourDigits(lines[1], logits[k], $"class {k}");
+        output.WriteLine($"near {near}: {string.Join(" / ", lines)} | PyTorch {logits[k]:R}");
     }
 
     [Fact]
@@ -287,6 +276,14 @@ public class ExploreBrowserTests(BrowserFixture app, ITestOutputHelper output)
         f.Position = ((channel * 55L + row) * 55 + column) * 4;
         f.ReadExactly(bytes);
         return BitConverter.ToSingle(bytes);
+    }
+
+    /// <summary>Asserts that a shown number is <paramref name="expected"/> to four significant digits, as the figures round.</summary>
+    static void AssertFourDigits(string shown, float expected, string what)
+    {
+        double unit = Math.Pow(10, Math.Floor(Math.Log10(Math.Abs(expected))) - 3);
+        Assert.True(Math.Abs(double.Parse(shown, CultureInfo.InvariantCulture) - expected) <= 0.5 * unit * (1 + 1e-9),
+            $"{what}: shown {shown}, PyTorch {expected:R}");
     }
 
     /// <summary>PyTorch's 1000 fc8 outputs for a sample, from the oracle's values file.</summary>
