@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace AlexVis.Model.Tests.Network;
 
-/// <summary>Copying a tensor out into the plain arrays a trace returns.</summary>
+/// <summary>Copying a tensor out into the plain arrays a trace returns; the seed-0 network built while other threads draw.</summary>
 public class AlexNetModelTests
 {
     public AlexNetModelTests() => TorchRuntime.Initialise(2);
@@ -32,5 +32,42 @@ public class AlexNetModelTests
         var error = Assert.Throws<InvalidOperationException>(() => AlexNetModel.CopyOut(arange(6, dtype: float32), values));
         Assert.Contains("6 values", error.Message);
         Assert.All(values, v => Assert.Equal(-1f, v));
+    }
+
+    [Fact]
+    public async Task The_seed_0_network_is_the_same_while_another_thread_seeds_and_draws()
+    {
+        // libtorch's random generator is process-wide: another thread's seed or draw in the middle of a seeded
+        // construction gives other weights, unless both hold TorchRuntime.GlobalGenerator (tests of other classes
+        // seed and build modules while the seed-0 network is being built).
+        using var first = AlexNetModel.Untrained("test", DeviceChoice.Cpu);
+        var expected = (first.Kernels("conv1").Weights, first.Kernels("conv5").Weights);
+        using var stop = new CancellationTokenSource();
+        var drawer = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                lock (TorchRuntime.GlobalGenerator)
+                {
+                    manual_seed(11);
+                    randn(1000).Dispose();
+                }
+                await Task.Yield();
+            }
+        });
+        try
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                using var again = AlexNetModel.Untrained("test", DeviceChoice.Cpu);
+                Assert.Equal(expected.Item1, again.Kernels("conv1").Weights);
+                Assert.Equal(expected.Item2, again.Kernels("conv5").Weights);
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await drawer;
+        }
     }
 }

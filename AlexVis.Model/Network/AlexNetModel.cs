@@ -13,7 +13,6 @@ namespace AlexVis.Model.Network;
 /// </summary>
 public sealed class AlexNetModel : IDisposable
 {
-    static readonly object seedGate = new();
     readonly AlexNet net;
     readonly Device device;
 
@@ -41,7 +40,7 @@ public sealed class AlexNetModel : IDisposable
     {
         var target = TorchRuntime.Resolve(device);
         AlexNet net;
-        lock (seedGate) // manual_seed is process-wide
+        lock (TorchRuntime.GlobalGenerator)
         {
             torch.manual_seed(0);
             net = new AlexNet();
@@ -55,7 +54,7 @@ public sealed class AlexNetModel : IDisposable
     {
         var target = TorchRuntime.Resolve(device);
         AlexNet net;
-        lock (seedGate) // construction draws from the global generator; keep it away from a seeded construction
+        lock (TorchRuntime.GlobalGenerator) // construction draws from it too
             net = new AlexNet().Frozen();
         try
         {

@@ -28,6 +28,13 @@ public static partial class TorchRuntime
     static readonly object gate = new();
     static int? threads;
 
+    /// <summary>
+    /// Held while seeding or drawing from libtorch's process-wide random generator, which building a module draws
+    /// from too: a seeded construction (the seed-0 AlexNet) interleaved with another thread's seed or draw gets
+    /// other weights.
+    /// </summary>
+    internal static readonly object GlobalGenerator = new();
+
     /// <summary>Loads libtorch and sets its intra-op thread count once per process (later calls with another count win).</summary>
     public static void Initialise(int intraOpThreads)
     {
