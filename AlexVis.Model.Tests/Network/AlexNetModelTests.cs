@@ -41,7 +41,7 @@ public class AlexNetModelTests
         // construction gives other weights, unless both hold TorchRuntime.GlobalGenerator (tests of other classes
         // seed and build modules while the seed-0 network is being built).
         using var first = AlexNetModel.Untrained("test", DeviceChoice.Cpu);
-        var expected = (first.Kernels("conv1").Weights, first.Kernels("conv5").Weights);
+        var expected = (Conv1: first.Kernels("conv1").Weights, Conv5: first.Kernels("conv5").Weights);
         using var stop = new CancellationTokenSource();
         var drawer = Task.Run(async () =>
         {
@@ -60,8 +60,8 @@ public class AlexNetModelTests
             for (int i = 0; i < 3; i++)
             {
                 using var again = AlexNetModel.Untrained("test", DeviceChoice.Cpu);
-                Assert.Equal(expected.Item1, again.Kernels("conv1").Weights);
-                Assert.Equal(expected.Item2, again.Kernels("conv5").Weights);
+                Assert.Equal(expected.Conv1, again.Kernels("conv1").Weights);
+                Assert.Equal(expected.Conv5, again.Kernels("conv5").Weights);
             }
         }
         finally

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using AlexVis.Harness;
 using Xunit.Abstractions;
 
@@ -11,14 +10,10 @@ public class CompareBrowserTests(BrowserFixture app, ITestOutputHelper output)
 {
     static readonly string oracle = Support.Oracle.Folder;
 
-    static JsonElement Meta(string sample) => JsonDocument.Parse(File.ReadAllBytes(Path.Combine(oracle, sample, "meta.json"))).RootElement;
-
-    static int[] Top5(string sample) => Meta(sample).GetProperty("top5").EnumerateArray().Select(e => e.GetProperty("index").GetInt32()).ToArray();
-
     /// <summary>PyTorch's conv1 value of a sample at sampled position k (index k · numel / count of the oracle's samples).</summary>
     static (int Channel, int Row, int Column, float Value) Conv1Sample(string sample, int k)
     {
-        var layer = Meta(sample).GetProperty("layers")[0].GetProperty("samples");
+        var layer = Support.Oracle.Meta(sample).GetProperty("layers")[0].GetProperty("samples");
         int count = layer.GetProperty("count").GetInt32();
         long index = (long)k * 64 * 55 * 55 / count;
         var bytes = File.ReadAllBytes(Path.Combine(oracle, sample, "values.bin"));
@@ -55,8 +50,8 @@ public class CompareBrowserTests(BrowserFixture app, ITestOutputHelper output)
         output.WriteLine("screenshot: " + await BrowserFixture.ShotAsync(page, "36-compare-difference"));
 
         // Predictions side by side: A's top-5 and B's, each PyTorch's, B's with the change from A.
-        await WaitForPredictionsAsync(page, "a", Top5("chelsea"));
-        await WaitForPredictionsAsync(page, "b", Top5("coffee"));
+        await WaitForPredictionsAsync(page, "a", Support.Oracle.Top5("chelsea"));
+        await WaitForPredictionsAsync(page, "b", Support.Oracle.Top5("coffee"));
         Assert.Equal(5, await page.Page.Locator("[data-testid=predictions][data-slot=b] [data-testid=prediction-change]").CountAsync());
 
         // B alone, then A alone: their own montages (no symmetric scale), the address says so.

@@ -86,14 +86,15 @@ public class ExploreBrowserTests(BrowserFixture app, ITestOutputHelper output)
     [InlineData(999)]
     public async Task Hovering_fc8_near_a_class_shows_that_class_its_name_and_pytorchs_score(int near)
     {
-        var logits = PyTorchLogits("chelsea");
+        var logits = Support.Oracle.Values("chelsea", "logits");
         var page = await app.OpenAsync("?sample=chelsea&layer=fc8");
         var fc8 = AlexNetLayers.Get("fc8");
         await page.WaitForLayerAsync(fc8.Index, fc8.IsSpatial);
         var (x, y) = await page.UnitPointAsync(near);
         await page.Page.Mouse.MoveAsync(x, y);
-        await page.Page.WaitForFunctionAsync("() => document.querySelectorAll('[data-testid=units] .hoverlayer .hovertext tspan.line').length >= 2");
-        var lines = await page.Page.EvaluateAsync<string[]>("() => [...document.querySelectorAll('[data-testid=units] .hoverlayer .hovertext tspan.line')].map(t => t.textContent)");
+        const string hoverLines = "[data-testid=units] .hoverlayer .hovertext tspan.line";
+        await page.Page.WaitForFunctionAsync("s => document.querySelectorAll(s).length >= 2", hoverLines);
+        var lines = await page.Page.EvaluateAsync<string[]>("s => [...document.querySelectorAll(s)].map(t => t.textContent)", hoverLines);
         // "class k: name" then the score: the class told, its name and its score must all be the same class's.
         var told = System.Text.RegularExpressions.Regex.Match(lines[0], @"^class (\d+): (.+)$");
         Assert.True(told.Success, $"hover: {string.Join(" / ", lines)}");
@@ -198,12 +199,12 @@ public class ExploreBrowserTests(BrowserFixture app, ITestOutputHelper output)
         var before = await page.PredictionsAsync();
         var crop = await page.CropSourceAsync();
         var montage = await page.MontageKeyAsync();
-        Assert.Equal(OracleTop5("chelsea"), before);
+        Assert.Equal(Support.Oracle.Top5("chelsea"), before);
 
         await page.UploadAsync("rocket.jpg", File.ReadAllBytes(Path.Combine(samples, "rocket.jpg")));
         await page.Page.Locator("[data-testid=image-name]", new() { HasTextString = "rocket.jpg" }).WaitForAsync(new() { Timeout = 30_000 });
         await page.Page.WaitForFunctionAsync("old => document.querySelector('[data-testid=crop]').getAttribute('src') !== old", crop);
-        Assert.Equal(OracleTop5("rocket"), await page.PredictionsAsync());
+        Assert.Equal(Support.Oracle.Top5("rocket"), await page.PredictionsAsync());
         await page.Page.WaitForURLAsync(url => !url.Contains("sample="));
         await page.Page.WaitForFunctionAsync("old => document.querySelector('[data-testid=montage]').dataset.montageKey !== old", montage);
         await Shot(page, "06-uploaded");
@@ -224,7 +225,7 @@ public class ExploreBrowserTests(BrowserFixture app, ITestOutputHelper output)
         }", bytes.Select(b => (int)b).ToArray());
         await page.Page.Locator("[data-testid=image-name]", new() { HasTextString = "dropped.png" }).WaitForAsync(new() { Timeout = 30_000 });
         Assert.NotEqual(crop, await page.CropSourceAsync());
-        Assert.Equal(OracleTop5("coffee"), await page.PredictionsAsync());
+        Assert.Equal(Support.Oracle.Top5("coffee"), await page.PredictionsAsync());
     }
 
     [Fact]
@@ -285,18 +286,6 @@ public class ExploreBrowserTests(BrowserFixture app, ITestOutputHelper output)
         Assert.True(Math.Abs(double.Parse(shown, CultureInfo.InvariantCulture) - expected) <= 0.5 * unit * (1 + 1e-9),
             $"{what}: shown {shown}, PyTorch {expected:R}");
     }
-
-    /// <summary>PyTorch's 1000 fc8 outputs for a sample, from the oracle's values file.</summary>
-    static float[] PyTorchLogits(string name)
-    {
-        var at = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(oracle, name, "meta.json"))).RootElement.GetProperty("logits");
-        var bytes = File.ReadAllBytes(Path.Combine(oracle, name, "values.bin"));
-        return System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes.AsSpan(at.GetProperty("offset").GetInt32(), at.GetProperty("count").GetInt32() * 4)).ToArray();
-    }
-
-    static int[] OracleTop5(string name) =>
-        System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(oracle, name, "meta.json"))).RootElement
-            .GetProperty("top5").EnumerateArray().Select(t => t.GetProperty("index").GetInt32()).ToArray();
 
     static byte[] BadFile(string kind)
     {

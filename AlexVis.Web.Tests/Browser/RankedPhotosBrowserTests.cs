@@ -18,10 +18,7 @@ public class RankedPhotosBrowserTests(BrowserFixture app, ITestOutputHelper outp
     /// <summary>PyTorch's pool5 channel peak for a bundled sample: value, row, column (the first maximum).</summary>
     static (float Max, int Row, int Column) PyTorchPeak(string sample, int channel)
     {
-        var folder = Path.Combine(oracle, sample);
-        var entry = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(folder, "meta.json"))).RootElement.GetProperty("pool5");
-        var bytes = File.ReadAllBytes(Path.Combine(folder, "values.bin"));
-        var values = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes.AsSpan(entry.GetProperty("offset").GetInt32() + channel * 36 * 4, 36 * 4)).ToArray();
+        var values = Support.Oracle.Values(sample, "pool5").AsSpan(channel * 36, 36);
         int best = 0;
         for (int i = 1; i < 36; i++) if (values[i] > values[best]) best = i;
         return (values[best], best / 6, best % 6);
