@@ -91,14 +91,8 @@ public sealed class AlexNetModel : IDisposable
     public IReadOnlyList<ActivationTrace> Trace(IReadOnlyList<ModelInput> inputs, int topK = 5, Ablation? ablation = null)
     {
         if (inputs.Count == 0) return [];
-        int n = inputs.Count;
-        // One image is its own batch: torch.tensor copies it anyway, and a 600 KB array per forward is fresh memory.
-        var batch = n == 1 ? inputs[0].Tensor : new float[n * ModelInput.Length];
-        if (n > 1)
-            for (int b = 0; b < n; b++)
-                inputs[b].Tensor.CopyTo(batch, b * ModelInput.Length);
-        var run = Run(batch, n, [3, AlexNetLayers.InputSize, AlexNetLayers.InputSize], 0, ablation ?? Ablation.None);
-        return Enumerable.Range(0, n).Select(b => Assemble(run, b, [], inputs[b].Crop, topK, ablation ?? Ablation.None)).ToArray();
+        var run = Run(inputs.Select(i => i.Tensor).ToArray(), [3, AlexNetLayers.InputSize, AlexNetLayers.InputSize], 0, ablation ?? Ablation.None);
+        return Enumerable.Range(0, inputs.Count).Select(b => Assemble(run, b, [], inputs[b].Crop, topK, ablation ?? Ablation.None)).ToArray();
     }
 
     /// <summary>
@@ -125,15 +119,17 @@ public sealed class AlexNetModel : IDisposable
             input = before.Data;
             shape = before.Layer.Shape;
         }
-        var run = Run(input, 1, shape, start, ablation);
+        var run = Run([input], shape, start, ablation);
         return Assemble(run, 0, baseline.Layers.Take(start).ToArray(), baseline.Input, topK, ablation);
     }
 
     /// <summary>What one batched forward captured: per image, the layers it ran (from <c>First</c> on), and the probabilities.</summary>
     sealed record Captured(int First, float[][][] Layers, float[][] Probabilities);
 
-    Captured Run(float[] batch, int n, int[] shape, int first, Ablation ablation)
+    /// <summary>One forward of <paramref name="images"/> (each of <paramref name="shape"/>) from layer <paramref name="first"/> on.</summary>
+    Captured Run(float[][] images, int[] shape, int first, Ablation ablation)
     {
+        int n = images.Length;
         var layers = AlexNetLayers.All;
         var captured = new float[n][][];
         for (int b = 0; b < n; b++) captured[b] = new float[layers.Count][];
@@ -143,7 +139,10 @@ public sealed class AlexNetModel : IDisposable
         using (var scope = torch.NewDisposeScope())
         using (torch.no_grad())
         {
-            var x = torch.tensor(batch, [n, .. shape.Select(d => (long)d)]).to(device);
+            // Each image straight into the batch's tensor: one managed array for the whole batch would be over the large
+            // object threshold from two images on, and every batch a full collection.
+            long[] one = [1, .. shape.Select(d => (long)d)];
+            var x = (n == 1 ? torch.tensor(images[0], one) : torch.cat(images.Select(i => torch.tensor(i, one)).ToArray(), 0)).to(device);
             var silenced = ablation.Layers.ToDictionary(p => p.Layer.Index,
                 p => torch.tensor(p.Channels.Select(c => (long)c).ToArray()).to(device));
             // One scalar held to the end: an implicit one made per call could be finalised while libtorch still read
@@ -152,11 +151,16 @@ public sealed class AlexNetModel : IDisposable
             var output = net.ForwardLayers(x, (i, t) =>
             {
                 int per = layers[i].Count;
-                // Not zeroed first: CopyOut writes every element, and zeroing was another pass over 4.4 MB a photo.
-                var all = GC.AllocateUninitializedArray<float>(n * per);
-                CopyOut(t, all);
                 for (int b = 0; b < n; b++)
-                    captured[b][i] = n == 1 ? all : all.AsSpan(b * per, per).ToArray();
+                {
+                    // Not zeroed first: CopyOut writes every element, and zeroing was another pass over 4.4 MB a photo.
+                    var own = GC.AllocateUninitializedArray<float>(per);
+                    // Straight from each image's block of the batch: one array for the whole batch would be over the
+                    // large object threshold from two images on (conv1's maps are 774 KB an image), and split again.
+                    using var one = n == 1 ? null : t.narrow(0, b, 1);
+                    CopyOut(one ?? t, own);
+                    captured[b][i] = own;
+                }
             }, first: first, edit: silenced.Count == 0 ? null : (i, t) => silenced.TryGetValue(i, out var c) ? t.index_fill(1, c, zero) : t);
             var allProbs = new float[n * AlexNetLayers.ClassCount];
             CopyOut(torch.softmax(output, 1), allProbs);
