@@ -12,8 +12,8 @@ namespace AlexVis.Bench;
 /// <summary>
 /// Forward + capture time against PyTorch's plain forward on the same input, weights and thread count, in
 /// alternating rounds (ours, PyTorch's, PyTorch's, ours, …) with PyTorch kept alive as a child process, so that
-/// whatever else the machine does weighs on both sides, and a pause after each half; the ratio is the median of the
-/// per-round ratios, with its spread. Also the forward against the arithmetic floor (AlexNet's 1.43 GFLOP at the GEMM
+/// whatever else the machine does weighs on both sides, a pause after each half and the same time of unmeasured
+/// forwards before each; the ratio is the median of the per-round ratios, with its spread. Also the forward against the arithmetic floor (AlexNet's 1.43 GFLOP at the GEMM
 /// rate measured in this run) and the process's resident memory growth over 1000 traces.
 /// </summary>
 static class ModelBench
@@ -29,6 +29,11 @@ static class ModelBench
         // A pause after each half: both sides' OpenMP threads (libgomp in each) spin for a while after a forward (PyTorch's
         // process used 80 ms of CPU in the 50 ms after it answered), which would land on the other side's first forwards.
         int settle = (int)Stats.Option(args, "--settle-ms", 200);
+        // Then, before each half's measured forwards, unmeasured ones for this long, on both sides. After the rest this
+        // virtual machine runs slower for some 60 ms (our first two or three forwards took 21–31 ms, the rest 13–17;
+        // spinning through the rest instead of sleeping showed no such start). That is a time, not a count of
+        // forwards, so the faster side had more of its ten in it and its median pushed up by them.
+        int warm = (int)Stats.Option(args, "--warm-ms", 100);
         var root = AppServer.RepositoryRoot();
         var crop = Path.Combine(root, "AlexVis.Model.Tests", "TestData", "oracle", "chelsea", "crop.png");
         Stats.Note($"load average before: {Stats.LoadAverage()}");
@@ -52,8 +57,14 @@ static class ModelBench
         var ours = new List<double>();
         var theirs = new List<double>();
         var ratios = new List<double>();
-        double Ours() { var m = Stats.Median(Measure(0, perRound, () => model.Trace(input))); Thread.Sleep(settle); return m; }
-        double Theirs() { var m = pytorch?.Run(perRound) ?? double.NaN; Thread.Sleep(settle); return m; }
+        double Ours()
+        {
+            for (long until = Stopwatch.GetTimestamp() + warm * Stopwatch.Frequency / 1000; Stopwatch.GetTimestamp() < until;) model.Trace(input);
+            var m = Stats.Median(Measure(0, perRound, () => model.Trace(input)));
+            Thread.Sleep(settle);
+            return m;
+        }
+        double Theirs() { var m = pytorch?.Run(perRound, warm) ?? double.NaN; Thread.Sleep(settle); return m; }
         Measure(10, 0, () => model.Trace(input));
         for (int r = 0; r < rounds; r++)
         {
@@ -66,6 +77,7 @@ static class ModelBench
             ratios.Add(a / b);
         }
         Stats.Print("rounds", rounds);
+        Stats.Print("round_warm_ms", warm);
         Stats.Print("forward_capture_ms_median", Stats.Median(ours));
         Stats.Print("forward_capture_ms_spread", Stats.Percentile(ours, 75) - Stats.Percentile(ours, 25));
         if (pytorch is null) Console.WriteLine("pytorch_forward_ms_median=unavailable (install python3-torch python3-torchvision)");
@@ -273,9 +285,9 @@ static class ModelBench
             return new PyTorch(p);
         }
 
-        public double Run(int iterations)
+        public double Run(int iterations, int warmMs)
         {
-            process.StandardInput.WriteLine($"run {iterations}");
+            process.StandardInput.WriteLine($"run {iterations} {warmMs}");
             process.StandardInput.Flush();
             var line = process.StandardOutput.ReadLine() ?? throw new InvalidOperationException("PyTorch's bench process ended");
             return double.Parse(line.Split('=')[1], CultureInfo.InvariantCulture);

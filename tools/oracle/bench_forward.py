@@ -6,8 +6,9 @@
 
 Prints one line: pytorch_forward_ms_median=<ms>. Same input (the 224×224 crop, normalised as torchvision does),
 same seed-0 weights, batch 1, no_grad, eval mode. With --serve it stays alive for AlexVis.Bench, which alternates
-rounds of its own forward with rounds of this one: it prints "ready", then answers each line "run N" with the
-median of N forwards, as "median=<ms>", until its input closes.
+rounds of its own forward with rounds of this one: it prints "ready", then answers each line "run N [WARM_MS]" with
+the median of N forwards, as "median=<ms>", after unmeasured forwards for WARM_MS milliseconds (0 by default),
+until its input closes.
 """
 import sys
 import argparse
@@ -33,9 +34,12 @@ def main():
     model = torchvision.models.alexnet().eval()
     x = transforms.Normalize([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])(
         transforms.ToTensor()(Image.open(a.crop).convert("RGB"))).unsqueeze(0)
-    def run(n):
+    def run(n, warm_ms=0.0):
         times = []
         with torch.no_grad():
+            warm_until = time.perf_counter() + warm_ms / 1000
+            while time.perf_counter() < warm_until:
+                model(x)
             for _ in range(n):
                 start = time.perf_counter()
                 model(x)
@@ -47,8 +51,9 @@ def main():
         print("ready", flush=True)
         for line in sys.stdin:
             words = line.split()
-            if len(words) == 2 and words[0] == "run":
-                print(f"median={run(int(words[1])):.4f}", flush=True)
+            if len(words) in (2, 3) and words[0] == "run":
+                warm = float(words[2]) if len(words) == 3 else 0.0
+                print(f"median={run(int(words[1]), warm):.4f}", flush=True)
         return
     times = []
     with torch.no_grad():
