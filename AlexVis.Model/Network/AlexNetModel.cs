@@ -139,10 +139,11 @@ public sealed class AlexNetModel : IDisposable
         using (var scope = torch.NewDisposeScope())
         using (torch.no_grad())
         {
-            // Each image straight into the batch's tensor: one managed array for the whole batch would be over the large
-            // object threshold from two images on, and every batch a full collection.
-            long[] one = [1, .. shape.Select(d => (long)d)];
-            var x = (n == 1 ? torch.tensor(images[0], one) : torch.cat(images.Select(i => torch.tensor(i, one)).ToArray(), 0)).to(device);
+            // No managed array the size of the batch, in or out: from two images on one would be over the large object
+            // threshold (conv1's maps are 774 KB an image), and every batch would cost a full collection and fresh pages.
+            // So each image's input goes into the batch's tensor from its own array, and its maps come out into their own.
+            long[] single = [1, .. shape.Select(d => (long)d)];
+            var x = (n == 1 ? torch.tensor(images[0], single) : torch.cat(images.Select(i => torch.tensor(i, single)).ToArray(), 0)).to(device);
             var silenced = ablation.Layers.ToDictionary(p => p.Layer.Index,
                 p => torch.tensor(p.Channels.Select(c => (long)c).ToArray()).to(device));
             // One scalar held to the end: an implicit one made per call could be finalised while libtorch still read
@@ -155,10 +156,8 @@ public sealed class AlexNetModel : IDisposable
                 {
                     // Not zeroed first: CopyOut writes every element, and zeroing was another pass over 4.4 MB a photo.
                     var own = GC.AllocateUninitializedArray<float>(per);
-                    // Straight from each image's block of the batch: one array for the whole batch would be over the
-                    // large object threshold from two images on (conv1's maps are 774 KB an image), and split again.
-                    using var one = n == 1 ? null : t.narrow(0, b, 1);
-                    CopyOut(one ?? t, own);
+                    using var block = n == 1 ? null : t.narrow(0, b, 1);
+                    CopyOut(block ?? t, own);
                     captured[b][i] = own;
                 }
             }, first: first, edit: silenced.Count == 0 ? null : (i, t) => silenced.TryGetValue(i, out var c) ? t.index_fill(1, c, zero) : t);
