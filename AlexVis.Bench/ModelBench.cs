@@ -13,8 +13,9 @@ namespace AlexVis.Bench;
 /// Forward + capture time against PyTorch's plain forward on the same input, weights and thread count, in
 /// alternating rounds (ours, PyTorch's, PyTorch's, ours, …) with PyTorch kept alive as a child process, so that
 /// whatever else the machine does weighs on both sides, a pause after each half and the same time of unmeasured
-/// forwards before each; the ratio is the median of the per-round ratios, with its spread. Also the forward against the arithmetic floor (AlexNet's 1.43 GFLOP at the GEMM
-/// rate measured in this run) and the process's resident memory growth over 1000 traces.
+/// forwards before each; the ratio is the median of the per-round ratios, with its spread. Also the forward against
+/// the arithmetic floor (AlexNet's 1.43 GFLOP at the GEMM rate measured in this run) and the process's resident memory
+/// growth over 1000 traces.
 /// </summary>
 static class ModelBench
 {

@@ -8,16 +8,13 @@ namespace AlexVis.Web.Tests.Browser;
 [Collection(BrowserCollection.Name)]
 public class CompareBrowserTests(BrowserFixture app, ITestOutputHelper output)
 {
-    static readonly string oracle = Support.Oracle.Folder;
-
     /// <summary>PyTorch's conv1 value of a sample at sampled position k (index k · numel / count of the oracle's samples).</summary>
     static (int Channel, int Row, int Column, float Value) Conv1Sample(string sample, int k)
     {
         var layer = Support.Oracle.Meta(sample).GetProperty("layers")[0].GetProperty("samples");
         int count = layer.GetProperty("count").GetInt32();
         long index = (long)k * 64 * 55 * 55 / count;
-        var bytes = File.ReadAllBytes(Path.Combine(oracle, sample, "values.bin"));
-        float value = BitConverter.ToSingle(bytes, layer.GetProperty("offset").GetInt32() + k * 4);
+        float value = Support.Oracle.Values(sample, layer)[k];
         return ((int)(index / 3025), (int)(index % 3025 / 55), (int)(index % 55), value);
     }
 

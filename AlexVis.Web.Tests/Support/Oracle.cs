@@ -17,9 +17,11 @@ public static class Oracle
     public static int[] Top5(string sample) => Meta(sample).GetProperty("top5").EnumerateArray().Select(e => e.GetProperty("index").GetInt32()).ToArray();
 
     /// <summary>A whole array of a sample's values.bin, as meta.json places it (its byte offset and float count), e.g. "logits" or "pool5".</summary>
-    public static float[] Values(string sample, string entry)
+    public static float[] Values(string sample, string entry) => Values(sample, Meta(sample).GetProperty(entry));
+
+    /// <summary>The array of a sample's values.bin that a meta.json entry places (any entry with an offset and a count, e.g. a layer's samples).</summary>
+    public static float[] Values(string sample, JsonElement at)
     {
-        var at = Meta(sample).GetProperty(entry);
         var bytes = File.ReadAllBytes(Path.Combine(Folder, sample, "values.bin"));
         return MemoryMarshal.Cast<byte, float>(bytes.AsSpan(at.GetProperty("offset").GetInt32(), at.GetProperty("count").GetInt32() * 4)).ToArray();
     }
