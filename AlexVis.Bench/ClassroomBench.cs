@@ -17,7 +17,8 @@ namespace AlexVis.Bench;
 /// (<c>--pace-ms</c>, default a step every 500 ms); the pages have stepped through every layer once, unmeasured,
 /// before the first round. Prints the uploads' median and p95,
 /// the bystanders' step p95, every step's p95, their spread over the rounds and the load average, and how the CPU was
-/// shared during the bursts between the server, its decoder workers and the stand-in browsers (<see cref="CpuShares"/>).
+/// shared during the bursts between the server, its decoder workers and the stand-in browsers (<see cref="CpuShares"/>),
+/// what an upload's decoding and forward cost a core there, and the least p95 those costs allow beside the browsers.
 /// </summary>
 static class ClassroomBench
 {
@@ -90,8 +91,10 @@ static class ClassroomBench
             roundUploadP95s.Add(Stats.Percentile(roundUploads, 95));
             roundBystanderP95s.Add(Stats.Percentile(roundBystanders, 95));
             Stats.Note($"round {round + 1}: uploads median {Stats.Median(roundUploads):0} ms, p95 {Stats.Percentile(roundUploads, 95):0} ms; " +
-                $"bystander steps {roundBystanders.Count}, p95 {Stats.Percentile(roundBystanders, 95):0} ms; burst CPU: server {shares.Server:P0}, " +
-                $"decoders {shares.Decoders:P0}, browsers {shares.Browsers:P0}; load {Stats.LoadAverage()}");
+                $"bystander steps {roundBystanders.Count}, p95 {Stats.Percentile(roundBystanders, 95):0} ms; burst CPU: server {shares.Server:P0} " +
+                $"(its inference threads {shares.Inference:P0}), decoders {shares.Decoders:P0}, browsers {shares.Browsers:P0}; an upload's CPU: decoding " +
+                $"{shares.CoreMsEach(shares.Decoders, students):0} ms, inference {shares.CoreMsEach(shares.Inference, students):0} ms, " +
+                $"the rest of the server {shares.CoreMsEach(shares.Server - shares.Inference, students):0} ms, its page faults {shares.ServerFaults / students}; load {Stats.LoadAverage()}");
         }
         var wall = Stopwatch.GetElapsedTime(started).TotalSeconds;
 
@@ -115,11 +118,19 @@ static class ClassroomBench
         // Shares of all cores' time during the bursts (median over the rounds, then the spread): what the decoders got,
         // and what the stand-in browsers took that students' own computers would in a classroom.
         foreach (var (name, share) in new (string, Func<CpuShares, double>)[] { ("server", c => c.Server), ("decoders", c => c.Decoders), ("browsers", c => c.Browsers) })
-        {
-            var values = roundShares.Select(share).ToList();
-            Stats.Print($"burst_cpu_share_{name}", Stats.Median(values));
-            Stats.Print($"burst_cpu_share_{name}_spread", values.Max() - values.Min());
-        }
+            PrintOverRounds($"burst_cpu_share_{name}", roundShares.Select(share).ToList());
+        // What each upload cost a core during the bursts: its decoding (in the workers) and its forward and capture (the
+        // inference threads); then the least p95 the cores could give if they did nothing but that work beside the
+        // stand-in browsers' share: by the p95's rank, that many uploads' work must be done, on what the browsers leave.
+        PrintOverRounds("burst_decode_core_ms_per_upload", roundShares.Select(c => c.CoreMsEach(c.Decoders, students)).ToList());
+        PrintOverRounds("burst_inference_core_ms_per_upload", roundShares.Select(c => c.CoreMsEach(c.Inference, students)).ToList());
+        PrintOverRounds("burst_server_rest_core_ms_per_upload", roundShares.Select(c => c.CoreMsEach(c.Server - c.Inference, students)).ToList());
+        // Fresh memory is costly on a virtual machine (each first touch of a page is a fault): the first bursts after a
+        // start grow the heap, later ones reuse what the garbage collector has freed.
+        PrintOverRounds("burst_server_page_faults_per_upload", roundShares.Select(c => (double)c.ServerFaults / students).ToList());
+        double rank = 0.95 * (students - 1) + 1;
+        PrintOverRounds("classroom_upload_p95_bound_ms", roundShares.Select(c =>
+            rank * c.CoreMsEach(c.Decoders + c.Inference, students) / (Environment.ProcessorCount * (1 - c.Browsers))).ToList());
         Stats.Print("wall_seconds", wall);
         foreach (var (name, values) in metrics.OrderBy(m => m.Key))
         {
@@ -137,6 +148,13 @@ static class ClassroomBench
         return errors == 0 ? 0 : 1;
     }
 
+
+    /// <summary>Prints the median of one figure per round and, as <c>_spread</c>, its range.</summary>
+    static void PrintOverRounds(string name, IReadOnlyCollection<double> values)
+    {
+        Stats.Print(name, Stats.Median(values));
+        Stats.Print(name + "_spread", values.Max() - values.Min());
+    }
 
     /// <summary>Steps a page through every layer and back, unmeasured, ending on the first.</summary>
     static async Task SweepAsync(ExplorePage page)
