@@ -40,6 +40,7 @@ static class ClassroomBench
         var roundUploadMedians = new List<double>();
         var roundUploadP95s = new List<double>();
         var roundBystanderP95s = new List<double>();
+        var roundStepP95s = new List<double>();
         var roundShares = new List<CpuShares>();
         int errors = 0;
 
@@ -73,6 +74,7 @@ static class ClassroomBench
             var photos = Photos.PhoneBurst(students, round);
             var roundUploads = new ConcurrentBag<double>();
             var roundBystanders = new ConcurrentBag<double>();
+            var roundServerSteps = new ConcurrentBag<double>();
             using var burstOver = new CancellationTokenSource();
             var bystanders = browserPages.Select(page => Task.Run(() => Bystander(page, pace, roundBystanders, burstOver.Token, () => Interlocked.Increment(ref errors)))).ToArray();
             // The CPU's shares over the burst: from the uploads' start until the last one is answered.
@@ -80,7 +82,7 @@ static class ClassroomBench
             int unanswered = photos.Count;
             var burstEnd = new TaskCompletionSource<CpuShares.Reading>(TaskCreationOptions.RunContinuationsAsynchronously);
             void Answered() { if (Interlocked.Decrement(ref unanswered) == 0) burstEnd.TrySetResult(CpuShares.Read()); }
-            await Task.WhenAll(photos.Select(photo => Task.Run(() => Student(app.Services, photo, pace, serverSteps, roundUploads, Answered, () => Interlocked.Increment(ref errors)))));
+            await Task.WhenAll(photos.Select(photo => Task.Run(() => Student(app.Services, photo, pace, roundServerSteps, roundUploads, Answered, () => Interlocked.Increment(ref errors)))));
             var shares = CpuShares.Between(burstStart, await burstEnd.Task);
             roundShares.Add(shares);
             burstOver.Cancel();
@@ -90,6 +92,8 @@ static class ClassroomBench
             roundUploadMedians.Add(Stats.Median(roundUploads));
             roundUploadP95s.Add(Stats.Percentile(roundUploads, 95));
             roundBystanderP95s.Add(Stats.Percentile(roundBystanders, 95));
+            foreach (var step in roundServerSteps) serverSteps.Add(step);
+            roundStepP95s.Add(Stats.Percentile([.. roundServerSteps, .. roundBystanders], 95));
             Stats.Note($"round {round + 1}: uploads median {Stats.Median(roundUploads):0} ms, p95 {Stats.Percentile(roundUploads, 95):0} ms; " +
                 $"bystander steps {roundBystanders.Count}, p95 {Stats.Percentile(roundBystanders, 95):0} ms; burst CPU: server {shares.Server:P0} " +
                 $"(its inference threads {shares.Inference:P0}), decoders {shares.Decoders:P0}, browsers {shares.Browsers:P0}; an upload's CPU: decoding " +
@@ -104,6 +108,7 @@ static class ClassroomBench
         var allSteps = serverSteps.Concat(bystanderSteps).ToList();
         Stats.Print("classroom_steps", allSteps.Count);
         Stats.Print("classroom_p95_ms", Stats.Percentile(allSteps, 95));
+        Stats.Print("classroom_p95_ms_spread", roundStepP95s.Max() - roundStepP95s.Min());
         Stats.Print("classroom_median_ms", Stats.Median(allSteps));
         Stats.Print("session_service_step_ms_p95", Stats.Percentile(serverSteps, 95));
         Stats.Print("classroom_upload_median_ms", Stats.Median(uploads));
