@@ -94,11 +94,12 @@ static class ClassroomBench
             roundBystanderP95s.Add(Stats.Percentile(roundBystanders, 95));
             foreach (var step in roundServerSteps) serverSteps.Add(step);
             roundStepP95s.Add(Stats.Percentile([.. roundServerSteps, .. roundBystanders], 95));
+            var cost = shares.CoreMsPerUpload(students);
             Stats.Note($"round {round + 1}: uploads median {Stats.Median(roundUploads):0} ms, p95 {Stats.Percentile(roundUploads, 95):0} ms; " +
                 $"bystander steps {roundBystanders.Count}, p95 {Stats.Percentile(roundBystanders, 95):0} ms; burst CPU: server {shares.Server:P0} " +
                 $"(its inference threads {shares.Inference:P0}), decoders {shares.Decoders:P0}, browsers {shares.Browsers:P0}; an upload's CPU: decoding " +
-                $"{shares.CoreMsEach(shares.Decoders, students):0} ms, inference {shares.CoreMsEach(shares.Inference, students):0} ms, " +
-                $"the rest of the server {shares.CoreMsEach(shares.Server - shares.Inference, students):0} ms, its page faults {shares.ServerFaults / students}; load {Stats.LoadAverage()}");
+                $"{cost.Decoding:0} ms, inference {cost.Inference:0} ms, the rest of the server {cost.RestOfServer:0} ms, its page faults {shares.ServerFaults / students}; " +
+                $"load {Stats.LoadAverage()}");
         }
         var wall = Stopwatch.GetElapsedTime(started).TotalSeconds;
 
@@ -127,15 +128,16 @@ static class ClassroomBench
         // What each upload cost a core during the bursts: its decoding (in the workers) and its forward and capture (the
         // inference threads); then the least p95 the cores could give if they did nothing but that work beside the
         // stand-in browsers' share: by the p95's rank, that many uploads' work must be done, on what the browsers leave.
-        PrintOverRounds("burst_decode_core_ms_per_upload", roundShares.Select(c => c.CoreMsEach(c.Decoders, students)).ToList());
-        PrintOverRounds("burst_inference_core_ms_per_upload", roundShares.Select(c => c.CoreMsEach(c.Inference, students)).ToList());
-        PrintOverRounds("burst_server_rest_core_ms_per_upload", roundShares.Select(c => c.CoreMsEach(c.Server - c.Inference, students)).ToList());
+        var costs = roundShares.Select(c => c.CoreMsPerUpload(students)).ToList();
+        PrintOverRounds("burst_decode_core_ms_per_upload", costs.Select(c => c.Decoding).ToList());
+        PrintOverRounds("burst_inference_core_ms_per_upload", costs.Select(c => c.Inference).ToList());
+        PrintOverRounds("burst_server_rest_core_ms_per_upload", costs.Select(c => c.RestOfServer).ToList());
         // Fresh memory is costly on a virtual machine (each first touch of a page is a fault): the first bursts after a
         // start grow the heap, later ones reuse what the garbage collector has freed.
         PrintOverRounds("burst_server_page_faults_per_upload", roundShares.Select(c => (double)c.ServerFaults / students).ToList());
         double rank = 0.95 * (students - 1) + 1;
-        PrintOverRounds("classroom_upload_p95_bound_ms", roundShares.Select(c =>
-            rank * c.CoreMsEach(c.Decoders + c.Inference, students) / (Environment.ProcessorCount * (1 - c.Browsers))).ToList());
+        PrintOverRounds("classroom_upload_p95_bound_ms", roundShares.Zip(costs, (c, cost) =>
+            rank * (cost.Decoding + cost.Inference) / (Environment.ProcessorCount * (1 - c.Browsers))).ToList());
         Stats.Print("wall_seconds", wall);
         foreach (var (name, values) in metrics.OrderBy(m => m.Key))
         {

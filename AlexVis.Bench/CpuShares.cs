@@ -28,8 +28,11 @@ sealed record CpuShares(double Server, double Decoders, double Browsers, double 
     /// </summary>
     static readonly string InferenceComm = InferenceQueue.ThreadNamePrefix[..Math.Min(15, InferenceQueue.ThreadNamePrefix.Length)];
 
-    /// <summary>The CPU time, in milliseconds, that <paramref name="share"/> of all cores' time comes to for each of <paramref name="count"/> things.</summary>
-    public double CoreMsEach(double share, int count) => share * CoreSeconds * 1000 / count;
+    /// <summary>What each of <paramref name="uploads"/> cost a core, in milliseconds: its decoding, its inference, the rest of the server.</summary>
+    public (double Decoding, double Inference, double RestOfServer) CoreMsPerUpload(int uploads) =>
+        (CoreMs(Decoders) / uploads, CoreMs(Inference) / uploads, CoreMs(Server - Inference) / uploads);
+
+    double CoreMs(double share) => share * CoreSeconds * 1000;
 
     /// <summary>Reads the counters now.</summary>
     public static Reading Read()
