@@ -232,7 +232,9 @@ public sealed class DecoderWatchdogTests
     [Fact]
     public async Task A_file_needing_more_memory_than_a_worker_may_have_is_refused_and_the_worker_replaced()
     {
-        await using var pool = await Decoders.StartAsync(workers: 1, memoryMb: 128, reduceLargeJpegs: false);
+        // A deadline well past the default 5 s: this test is about the memory limit, and in a clean-clone CI run on two
+        // busy cores this 36 MP file once reached the 5 s deadline before its worker ran out of memory.
+        await using var pool = await Decoders.StartAsync(workers: 1, deadline: TimeSpan.FromSeconds(60), memoryMb: 128, reduceLargeJpegs: false);
         var photo = TestImages.Jpeg(6000, 6000, 90); // 36 MP, within the pixel limit: every pixel is 108 MB of RGB
         var e = await Assert.ThrowsAsync<ImageRejectedException>(() => pool.DecodeAsync(photo, "phone.jpg"));
         Assert.True(e.Problem is ImageProblem.TooMuchMemory or ImageProblem.DecoderFailed, e.Message);
