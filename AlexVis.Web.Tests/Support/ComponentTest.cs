@@ -15,6 +15,10 @@ namespace AlexVis.Web.Tests.Support;
 /// </summary>
 public abstract class ComponentTest : BunitContext, IAsyncLifetime
 {
+    // bUnit's default wait (1 s) is the whole budget for the renderer's dispatcher to run the check at all; in a CI
+    // run of the whole suite on two busy cores it once did not run within it. The waits fail only on their bound.
+    static ComponentTest() => DefaultWaitTimeout = TimeSpan.FromSeconds(30);
+
     protected ComponentTest()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;

@@ -44,7 +44,7 @@ public class LayoutTests : ComponentTest
         var cut = Render<MainLayout>();
         Assert.Contains("starting…", cut.Find("[data-testid=weights-chip]").TextContent);
         await StartModelAsync();
-        cut.WaitForAssertion(() => Assert.Contains("untrained weights", cut.Find("[data-testid=weights-chip]").TextContent));
+        await cut.WaitForAssertionAsync(() => Assert.Contains("untrained weights", cut.Find("[data-testid=weights-chip]").TextContent));
     }
 
     [Fact]

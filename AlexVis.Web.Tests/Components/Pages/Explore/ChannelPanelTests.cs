@@ -32,13 +32,13 @@ public class ChannelPanelTests : ComponentTest
     }
 
     [Fact]
-    public void A_channel_goes_to_the_browser_with_its_values_and_statistics()
+    public async Task A_channel_goes_to_the_browser_with_its_values_and_statistics()
     {
         Selection.SelectLayer(AlexNetLayers.Get("pool1"));
         Selection.SelectChannel(3);
         var cut = RenderPanel();
         Assert.Equal("pool1 · channel 3 of 64", cut.Find("[data-testid=channel-title]").TextContent.Trim());
-        cut.WaitForAssertion(() => Assert.Contains("showChannel", JsCalls));
+        await cut.WaitForAssertionAsync(() => Assert.Contains("showChannel", JsCalls));
         var call = ModuleOf<ChannelPanel>().Invocations["showChannel"].Single();
         var payload = call.Arguments[3]!;
         object? Get(object o, string name) => o.GetType().GetProperty(name)!.GetValue(o);
@@ -86,7 +86,7 @@ public class ChannelPanelTests : ComponentTest
     }
 
     [Fact]
-    public void A_worked_conv1_sum_shows_the_patch_and_filter_and_goes_to_the_browser_to_be_written()
+    public async Task A_worked_conv1_sum_shows_the_patch_and_filter_and_goes_to_the_browser_to_be_written()
     {
         var conv1 = AlexNetLayers.Get("conv1");
         var kernels = new AlexVis.Model.Inference.ConvKernels(conv1, 1, 3, 11, 11, Enumerable.Range(0, 363).Select(i => i / 363f).ToArray(), [0.5f]);
@@ -98,7 +98,7 @@ public class ChannelPanelTests : ComponentTest
         Assert.False(cut.Find("[data-testid=cell-arithmetic]").HasAttribute("hidden"));
         Assert.StartsWith("data:image/png;base64,", cut.Find("[data-testid=sum-patch]").GetAttribute("src"));
         Assert.StartsWith("data:image/png;base64,", cut.Find("[data-testid=sum-filter]").GetAttribute("src"));
-        cut.WaitForAssertion(() => Assert.Contains("explainCell", JsCalls));
+        await cut.WaitForAssertionAsync(() => Assert.Contains("explainCell", JsCalls));
         var info = ModuleOf<ChannelPanel>().Invocations["explainCell"].Last().Arguments[1]!;
         object? Get(string name) => info.GetType().GetProperty(name)!.GetValue(info);
         Assert.Equal(("sum", 363, 1.25, 0.5f, 1.75f), ((string)Get("kind")!, (int)Get("terms")!, (double)Get("sum")!, (float)Get("bias")!, (float)Get("value")!));

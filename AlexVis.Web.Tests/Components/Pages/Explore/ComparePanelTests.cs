@@ -31,14 +31,14 @@ public class ComparePanelTests : ComponentTest
     }
 
     [Fact]
-    public void Open_without_a_second_photo_it_asks_for_one_in_slot_b_with_its_own_upload_token()
+    public async Task Open_without_a_second_photo_it_asks_for_one_in_slot_b_with_its_own_upload_token()
     {
         var cut = RenderPanel(CompareView.Difference, null);
         Assert.Contains("Pick a sample or drop a photo as B", cut.Find("[data-testid=compare-hint]").TextContent);
         cut.Find("[data-testid=b-sample-coffee]").Click();
         Assert.Equal(["coffee"], samples);
         Assert.Empty(cut.FindAll("[data-testid=sample-coffee]")); // slot B's ids are its own: the main panel's stay unique
-        cut.WaitForAssertion(() => Assert.Contains("attachUpload", JsCalls));
+        await cut.WaitForAssertionAsync(() => Assert.Contains("attachUpload", JsCalls));
         Assert.Equal("token-b", ModuleOf<ImagePanel>().Invocations["attachUpload"].Single().Arguments[2]);
     }
 

@@ -23,8 +23,8 @@ public class ExploreTests : ComponentTest
         var cut = Render<AlexVis.Web.Components.Pages.Explore.Explore>();
         Assert.Equal("conv3", Selection.Current.Layer.Alias);
         Assert.Equal(7, Selection.Current.Channel);
-        cut.WaitForAssertion(() => Assert.Equal("coffee", Loader.Image?.SampleName), TimeSpan.FromSeconds(30));
-        cut.WaitForAssertion(() => Assert.Equal("coffee.png", cut.Find("[data-testid=image-name]").TextContent));
+        await cut.WaitForAssertionAsync(() => Assert.Equal("coffee", Loader.Image?.SampleName));
+        await cut.WaitForAssertionAsync(() => Assert.Equal("coffee.png", cut.Find("[data-testid=image-name]").TextContent));
         Assert.Equal("conv3 · channel 7 of 384", cut.Find("[data-testid=channel-title]").TextContent.Trim());
     }
 
@@ -35,7 +35,7 @@ public class ExploreTests : ComponentTest
         var nav = Services.GetRequiredService<NavigationManager>();
         nav.NavigateTo("/?sample=chelsea");
         var cut = Render<AlexVis.Web.Components.Pages.Explore.Explore>();
-        cut.WaitForAssertion(() => Assert.NotNull(Loader.Image), TimeSpan.FromSeconds(30));
+        await cut.WaitForAssertionAsync(() => Assert.NotNull(Loader.Image));
         await cut.InvokeAsync(() => Selection.SelectLayer(AlexNetLayers.Get("relu4")));
         await cut.InvokeAsync(() => Selection.SelectChannel(12));
         // Written once the selection rests (Display:AddressRestMs), which renders nothing: bUnit's WaitForAssertion,
@@ -53,7 +53,7 @@ public class ExploreTests : ComponentTest
         var nav = (BunitNavigationManager)Services.GetRequiredService<NavigationManager>();
         nav.NavigateTo("/?sample=chelsea&layer=conv1");
         var cut = Render<AlexVis.Web.Components.Pages.Explore.Explore>();
-        cut.WaitForAssertion(() => Assert.NotNull(Loader.Image), TimeSpan.FromSeconds(30));
+        await cut.WaitForAssertionAsync(() => Assert.NotNull(Loader.Image));
         var written = new List<string>();
         nav.LocationChanged += (_, e) => { lock (written) written.Add(e.Location); };
         foreach (var alias in new[] { "relu1", "pool1", "conv2", "relu2", "pool2" })
@@ -69,15 +69,15 @@ public class ExploreTests : ComponentTest
     {
         await StartModelAsync();
         var cut = Render<AlexVis.Web.Components.Pages.Explore.Explore>();
-        cut.WaitForAssertion(() => Assert.NotNull(Loader.Image), TimeSpan.FromSeconds(30));
+        await cut.WaitForAssertionAsync(() => Assert.NotNull(Loader.Image));
         Assert.NotEmpty(cut.FindComponents<FeatureMapsPanel>());
         Assert.NotEmpty(cut.FindComponents<KernelsPanel>());
         Assert.Empty(cut.FindComponents<UnitsPanel>());
         await cut.InvokeAsync(() => Selection.SelectLayer(AlexNetLayers.Get("fc7")));
-        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindComponents<UnitsPanel>()));
+        await cut.WaitForAssertionAsync(() => Assert.NotEmpty(cut.FindComponents<UnitsPanel>()));
         Assert.Empty(cut.FindComponents<FeatureMapsPanel>());
         Assert.Empty(cut.FindComponents<KernelsPanel>());
-        cut.WaitForAssertion(() => Assert.Contains("showUnits", JsCalls));
+        await cut.WaitForAssertionAsync(() => Assert.Contains("showUnits", JsCalls));
     }
 
     [Fact]
@@ -86,9 +86,9 @@ public class ExploreTests : ComponentTest
         await StartModelAsync();
         Services.GetRequiredService<NavigationManager>().NavigateTo("/room/ABCDEF");
         var cut = Render<AlexVis.Web.Components.Pages.Explore.Explore>(p => p.Add(x => x.RoomCode, "ABCDEF"));
-        cut.WaitForAssertion(() => Assert.Contains("There is no class with the code ABCDEF", cut.Find("[data-testid=room-error]").TextContent));
+        await cut.WaitForAssertionAsync(() => Assert.Contains("There is no class with the code ABCDEF", cut.Find("[data-testid=room-error]").TextContent));
         Assert.Contains("You can explore on your own below.", cut.Find("[data-testid=room-error]").TextContent);
-        cut.WaitForAssertion(() => Assert.NotNull(Loader.Image), TimeSpan.FromSeconds(30)); // the default sample, as alone
+        await cut.WaitForAssertionAsync(() => Assert.NotNull(Loader.Image)); // the default sample, as alone
         Assert.NotEmpty(cut.FindAll("[data-testid=room-start]"));
     }
 
@@ -97,11 +97,11 @@ public class ExploreTests : ComponentTest
     {
         await StartModelAsync();
         var cut = Render<AlexVis.Web.Components.Pages.Explore.Explore>();
-        cut.WaitForAssertion(() => Assert.NotNull(Loader.Image), TimeSpan.FromSeconds(30));
+        await cut.WaitForAssertionAsync(() => Assert.NotNull(Loader.Image));
         // Found and clicked on the renderer's thread: the page may render again in between otherwise (the image's
         // montage arriving), and a button found before that render no longer has its handler.
         await cut.InvokeAsync(() => cut.Find("[data-testid=room-start]").Click());
-        var code = cut.WaitForElement("[data-testid=room-code]").TextContent;
+        var code = (await cut.WaitForElementAsync("[data-testid=room-code]")).TextContent;
         Assert.Matches("^[A-HJ-NP-Z2-9]{6}$", code);
         Assert.EndsWith($"/room/{code}", cut.Find("[data-testid=room-link]").GetAttribute("href"));
         var qr = Convert.FromBase64String(cut.Find("[data-testid=room-qr]").GetAttribute("src")!["data:image/png;base64,".Length..]);
@@ -122,11 +122,11 @@ public class ExploreTests : ComponentTest
     {
         await StartModelAsync();
         var cut = Render<AlexVis.Web.Components.Pages.Explore.Explore>();
-        cut.WaitForAssertion(() => Assert.NotNull(Loader.Image), TimeSpan.FromSeconds(30));
+        await cut.WaitForAssertionAsync(() => Assert.NotNull(Loader.Image));
         var shown = Loader.Image;
         var message = await Loader.ReceiveUploadAsync(new MemoryStream(), 0, "photo.jpg");
         Assert.Equal(AlexVis.Model.Imaging.ImageDecoder.Empty("photo.jpg").Message, message);
-        cut.WaitForAssertion(() => Assert.Contains(Services.GetRequiredService<ISnackbar>().ShownSnackbars,
+        await cut.WaitForAssertionAsync(() => Assert.Contains(Services.GetRequiredService<ISnackbar>().ShownSnackbars,
             s => s.Message == message && s.Severity == Severity.Error));
         Assert.Same(shown, Loader.Image);
     }

@@ -50,12 +50,12 @@ public class FeatureMapsPanelTests : ComponentTest
         // A follower's page: the room's next layer comes while the browser is still drawing this one.
         var answer = ModuleOf<FeatureMapsPanel>().Setup<string>("showMontage", _ => true);
         var cut = await RenderPanel(image);
-        cut.WaitForAssertion(() => Assert.Single(Shows));
+        await cut.WaitForAssertionAsync(() => Assert.Single(Shows));
         Selection.SelectLayer(AlexNetLayers.Get("relu1"));
         var next = (await Montage(image))!;
         cut.Render(p => Parameters(p, image, next));
         answer.SetResult("ok"); // the first drawing is done; the next layer's follows
-        cut.WaitForAssertion(() => Assert.Equal(2, Shows.Count));
+        await cut.WaitForAssertionAsync(() => Assert.Equal(2, Shows.Count));
         Assert.Equal(next.Key, Payload(Shows[1])["key"]);
     }
 
@@ -71,7 +71,7 @@ public class FeatureMapsPanelTests : ComponentTest
     public async Task The_montage_goes_to_the_browser_once_per_layer_and_scale_with_its_palettes()
     {
         var cut = await RenderPanel(image);
-        cut.WaitForAssertion(() => Assert.Contains("showMontage", JsCalls));
+        await cut.WaitForAssertionAsync(() => Assert.Contains("showMontage", JsCalls));
         Assert.Contains("64 maps of 55 × 55", cut.Markup);
 
         // The PNG and the PLTE chunks that recolour it (palette and CRC, made here) go with the first show.
@@ -86,12 +86,12 @@ public class FeatureMapsPanelTests : ComponentTest
         // A colour change is the browser's business: no new montage is sent.
         Selection.SetColormap(Colormap.Grey);
         await Rerender(cut, image);
-        cut.WaitForAssertion(() => Assert.Contains("setAppearance", JsCalls));
+        await cut.WaitForAssertionAsync(() => Assert.Contains("setAppearance", JsCalls));
         Assert.Single(Shows);
 
         Selection.SetScale(ScaleMode.PerLayer);
         await Rerender(cut, image);
-        cut.WaitForAssertion(() => Assert.Equal(2, Shows.Count));
+        await cut.WaitForAssertionAsync(() => Assert.Equal(2, Shows.Count));
     }
 
     [Fact]
@@ -120,7 +120,7 @@ public class FeatureMapsPanelTests : ComponentTest
         Selection.SetScale(ScaleMode.PerLayer);
         Selection.SelectLayer(AlexNetLayers.Get("pool5"));
         var cut = await RenderPanel(image);
-        cut.WaitForAssertion(() => Assert.Single(Shows));
+        await cut.WaitForAssertionAsync(() => Assert.Single(Shows));
         // pool5 in the hand-made image runs from 0 (channel 0, cell 0) to 255.035 (channel 255, cell 35).
         var payload = Payload(Shows[0]);
         Assert.Equal(0f, payload["low"]);

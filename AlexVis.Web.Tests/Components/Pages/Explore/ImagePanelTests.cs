@@ -35,10 +35,10 @@ public class ImagePanelTests : ComponentTest
     }
 
     [Fact]
-    public void The_drop_zone_posts_files_with_this_pages_token()
+    public async Task The_drop_zone_posts_files_with_this_pages_token()
     {
         var cut = RenderPanel();
-        cut.WaitForAssertion(() => Assert.Contains("attachUpload", JsCalls));
+        await cut.WaitForAssertionAsync(() => Assert.Contains("attachUpload", JsCalls));
         var attach = ModuleOf<ImagePanel>().Invocations["attachUpload"].Single();
         Assert.Equal("token-of-this-page", attach.Arguments[2]);
         Assert.Equal("upload", cut.Find("input[type=file]").GetAttribute("data-testid"));
@@ -82,7 +82,7 @@ public class ImagePanelTests : ComponentTest
         Assert.Equal(["38", "78", "48", "88"], new[] { "data-top", "data-left", "data-bottom", "data-right" }.Select(a => outline.GetAttribute(a)));
         Assert.Contains("conv1 channel 0 cell (10, 20) sees rows 38–48, columns 78–88.", cut.Find("[data-testid=region-text]").TextContent);
         // The crop's pointer goes through the panel's module to FigureCallbacks.Point (row, column; channel −1 when it leaves).
-        cut.WaitForAssertion(() => Assert.Contains("attachCropHover", JsCalls));
+        await cut.WaitForAssertionAsync(() => Assert.Contains("attachCropHover", JsCalls));
         var callbacks = (Microsoft.JSInterop.DotNetObjectReference<FigureCallbacks>)ModuleOf<ImagePanel>().Invocations["attachCropHover"].Single().Arguments[1]!;
         await cut.InvokeAsync(() => callbacks.Value.Point(0, 100, 50));
         await cut.InvokeAsync(() => callbacks.Value.Point(-1, -1, -1));

@@ -34,7 +34,7 @@ public class KernelsPanelTests : ComponentTest
         Assert.NotEmpty(cut.FindAll("[data-testid=kernels-waiting]"));
 
         await cut.InvokeAsync(cut.Instance.ShowAsync);
-        cut.WaitForAssertion(() => Assert.Contains("showKernels", JsCalls));
+        await cut.WaitForAssertionAsync(() => Assert.Contains("showKernels", JsCalls));
         Assert.Empty(cut.FindAll("[data-testid=kernels-waiting]"));
     }
 
@@ -46,10 +46,10 @@ public class KernelsPanelTests : ComponentTest
         await cut.InvokeAsync(cut.Instance.ShowAsync);
         cut.Find("[data-testid=kernels-channels]").Click();
         Assert.Contains("conv1 0 channels", asked);
-        cut.WaitForAssertion(() => Assert.Contains("av-kernels", cut.Find("[data-testid=kernels]").ClassName));
+        await cut.WaitForAssertionAsync(() => Assert.Contains("av-kernels", cut.Find("[data-testid=kernels]").ClassName));
         Assert.DoesNotContain("av-kernels-colour", cut.Find("[data-testid=kernels]").ClassName);
         Assert.Contains("(red, green, blue)", cut.Markup);
-        cut.WaitForAssertion(() => Assert.Equal(2, JsCalls.Count(c => c == "showKernels")));
+        await cut.WaitForAssertionAsync(() => Assert.Equal(2, JsCalls.Count(c => c == "showKernels")));
     }
 
     [Fact]

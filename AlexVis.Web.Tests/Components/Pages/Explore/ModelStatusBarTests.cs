@@ -19,13 +19,13 @@ public class ModelStatusBarTests : ComponentTest
     }
 
     [Fact]
-    public void The_status_follows_the_model_as_it_loads()
+    public async Task The_status_follows_the_model_as_it_loads()
     {
         var status = new ModelStatus(ModelStage.Loading, "Loading weights from /x.pth…");
         var cut = Render<ModelStatusBar>(p => p.Add(x => x.Status, status));
         Assert.Contains("Loading weights", cut.Markup);
         cut.Render(p => p.Add(x => x.Status, new ModelStatus(ModelStage.Ready, "ready", null, HandMade.Pretrained)));
-        cut.WaitForAssertion(() => Assert.Contains("Pretrained ImageNet weights (torch hub cache)", cut.Find("[data-testid=weights-banner]").TextContent));
+        await cut.WaitForAssertionAsync(() => Assert.Contains("Pretrained ImageNet weights (torch hub cache)", cut.Find("[data-testid=weights-banner]").TextContent));
         Assert.DoesNotContain(Path.GetDirectoryName(HandMade.Pretrained.Path!)!, cut.Markup); // no folder of the server's disk
         Assert.Empty(cut.FindAll("[data-testid=model-status]"));
     }

@@ -9,13 +9,13 @@ public class UnitsPanelTests : ComponentTest
     [Theory]
     [InlineData("fc6", "4096 units", false)]
     [InlineData("fc8", "1000 class scores (logits)", true)]
-    public void Fully_connected_layers_go_to_the_browser_with_their_statistics(string layer, string title, bool labelled)
+    public async Task Fully_connected_layers_go_to_the_browser_with_their_statistics(string layer, string title, bool labelled)
     {
         var trace = HandMade.Trace();
         var at = AlexNetLayers.Get(layer);
         var cut = Render<UnitsPanel>(p => p.Add(x => x.Layer, at).Add(x => x.Values, trace[at].Data).Add(x => x.ImageVersion, 1L));
         Assert.Contains(title, cut.Markup);
-        cut.WaitForAssertion(() => Assert.Contains("showUnits", JsCalls));
+        await cut.WaitForAssertionAsync(() => Assert.Contains("showUnits", JsCalls));
         var payload = ModuleOf<UnitsPanel>().Invocations["showUnits"].Single().Arguments[2]!;
         object? Get(object o, string name) => o.GetType().GetProperty(name)!.GetValue(o);
         // Unit i of the hand-made fc layers holds i (one 1 × 1 map per unit).
