@@ -114,16 +114,7 @@ public sealed class RoomMembership : IDisposable
         if (Role != RoomRole.None) return null;
         if (!directory.Leads(code, key) || await bus.ReadAsync(code) is not { } state)
             return say["Ended", code];
-        applying = true;
-        try
-        {
-            selection.Apply(state.Selection());
-            await ShowRoomImagesAsync(state);
-        }
-        finally
-        {
-            applying = false;
-        }
+        await ShowRoomStateAsync(state);
         published = (RoomImage.Of(loader.Image), selection.Current, Compared);
         Lead(code, key);
         _ = ReadRosterAsync();
@@ -367,6 +358,13 @@ public sealed class RoomMembership : IDisposable
             Changed?.Invoke();
             return;
         }
+        await ShowRoomStateAsync(state);
+        Changed?.Invoke();
+    }
+
+    // The room's selection and photos shown here; while they are, this page's own changes are not the student's.
+    async Task ShowRoomStateAsync(RoomState state)
+    {
         applying = true;
         try
         {
@@ -377,7 +375,6 @@ public sealed class RoomMembership : IDisposable
         {
             applying = false;
         }
-        Changed?.Invoke();
     }
 
     // A selection of the student's own: following pauses (the room's changes are kept, not shown).
