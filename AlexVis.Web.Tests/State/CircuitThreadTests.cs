@@ -36,6 +36,30 @@ public class CircuitThreadTests
     }
 
     [Fact]
+    public async Task Work_off_the_dispatcher_speaks_in_the_circuits_culture_and_leaves_the_callers_alone()
+    {
+        var student = Words.InCulture("zh-CN", () =>
+        {
+            var thread = new CircuitThread();
+            thread.Attach(work => dispatcher.InvokeAsync(work));
+            return thread;
+        });
+        // An upload's request, in English, reading the body for the student's page.
+        async Task<string> Reading()
+        {
+            student.SpeakInCircuitCulture();
+            await Task.Yield();
+            return CultureInfo.CurrentUICulture.Name;
+        }
+        await Words.InCulture("en", async () =>
+        {
+            Assert.Equal("zh-CN", await Reading());
+            Assert.Equal("en", CultureInfo.CurrentUICulture.Name);
+            return 0;
+        });
+    }
+
+    [Fact]
     public async Task Without_a_circuit_work_runs_where_it_is_called_and_with_one_on_its_dispatcher()
     {
         var thread = new CircuitThread();

@@ -124,6 +124,22 @@ public sealed class ImageLoaderTests : IDisposable
     }
 
     [Fact]
+    public async Task A_posted_upload_is_answered_in_the_pages_language_even_when_the_request_comes_in_another()
+    {
+        // The page started in Chinese; another tab of the same browser has since switched the culture cookie to English,
+        // so the upload's request arrives in English. What the body's reading says is for this page, in its language.
+        var dispatcher = Microsoft.AspNetCore.Components.Dispatcher.CreateDefault();
+        Words.InCulture("zh-CN", () =>
+        {
+            circuit.Attach(work => dispatcher.InvokeAsync(work));
+            return 0;
+        });
+        var message = await Words.InCulture("en", () => Task.Run(() => loader.ReceiveUploadAsync(new MemoryStream(new byte[5000]), -1, "stream.jpg")));
+        Assert.Equal(Words.In<ImageLoader>("zh-CN", "RefusalTooLarge", "stream.jpg", "2 KB"), message);
+        Assert.NotEqual(Words.In<ImageLoader>("en", "RefusalTooLarge", "stream.jpg", "2 KB"), message);
+    }
+
+    [Fact]
     public void The_upload_token_finds_this_session_until_it_ends()
     {
         Assert.Same(loader, tokens.Find(loader.UploadToken));

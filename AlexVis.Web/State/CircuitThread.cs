@@ -36,6 +36,12 @@ public sealed class CircuitThread
         });
     }
 
+    /// <summary>
+    /// Puts the circuit's culture on the calling flow, for work that speaks to this page off its dispatcher (an upload's
+    /// request reading the body). Called inside an async method, the caller's culture is left alone.
+    /// </summary>
+    public void SpeakInCircuitCulture() => (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = (culture, uiCulture);
+
     /// <summary>Runs <paramref name="work"/> on the circuit's dispatcher and returns its result.</summary>
     public async Task<T> RunAsync<T>(Func<Task<T>> work)
     {

@@ -137,10 +137,11 @@ public sealed class ImageLoader : IDisposable
 
     /// <summary>
     /// Reads an upload's body within the byte limit; changes no state, so it may run on any thread. Its messages are in
-    /// the request's language, which comes from the same browser's cookie or Accept-Language as its page's.
+    /// the page's language: the request's may differ (another tab of the same browser may have changed the cookie since).
     /// </summary>
     async Task<(byte[]? Bytes, (ImageProblem? Problem, string Message) Error)> ReadAsync(Stream content, long size, string name)
     {
+        circuit.SpeakInCircuitCulture();
         var reading = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
