@@ -10,15 +10,18 @@ public class CircuitThreadTests
     // Blazor's own dispatcher: when idle it runs work at once on the caller's thread, in the caller's execution context.
     static readonly Microsoft.AspNetCore.Components.Dispatcher dispatcher = Microsoft.AspNetCore.Components.Dispatcher.CreateDefault();
 
+    // A student's circuit whose culture came from the cookie: Chinese, attached on its own dispatcher.
+    static CircuitThread ChineseStudent() => Words.InCulture("zh-CN", () =>
+    {
+        var thread = new CircuitThread();
+        thread.Attach(work => dispatcher.InvokeAsync(work));
+        return thread;
+    });
+
     [Fact]
     public async Task Work_from_another_circuit_runs_in_this_circuits_culture_and_the_callers_culture_is_left_alone()
     {
-        var student = Words.InCulture("zh-CN", () =>
-        {
-            var thread = new CircuitThread();
-            thread.Attach(work => dispatcher.InvokeAsync(work)); // on the student's circuit, whose culture came from the cookie
-            return thread;
-        });
+        var student = ChineseStudent();
         Assert.Equal("zh-CN", student.UICulture.Name);
 
         // The teacher's circuit, in English, hands the student's circuit a change.
@@ -38,12 +41,7 @@ public class CircuitThreadTests
     [Fact]
     public async Task Work_off_the_dispatcher_speaks_in_the_circuits_culture_and_leaves_the_callers_alone()
     {
-        var student = Words.InCulture("zh-CN", () =>
-        {
-            var thread = new CircuitThread();
-            thread.Attach(work => dispatcher.InvokeAsync(work));
-            return thread;
-        });
+        var student = ChineseStudent();
         // An upload's request, in English, reading the body for the student's page.
         async Task<string> Reading()
         {

@@ -30,15 +30,14 @@ public sealed class CircuitThread
         {
             // Set inside the dispatched work, so the render it causes is in this circuit's language; the caller's
             // culture comes back when this async work returns (the culture lives in the execution context).
-            CultureInfo.CurrentCulture = culture;
-            CultureInfo.CurrentUICulture = uiCulture;
+            SpeakInCircuitCulture();
             await work();
         });
     }
 
     /// <summary>
-    /// Puts the circuit's culture on the calling flow, for work that speaks to this page off its dispatcher (an upload's
-    /// request reading the body). Called inside an async method, the caller's culture is left alone.
+    /// Puts the circuit's culture on the calling flow, for work that speaks to this page: what its dispatcher runs, and
+    /// what runs off it (an upload's request reading the body). Called inside an async method, the caller's culture is left alone.
     /// </summary>
     public void SpeakInCircuitCulture() => (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = (culture, uiCulture);
 
